@@ -1,0 +1,130 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    SEKRETARIAT = "sekretariat", _("Sekretariat")
+    DINAS = "dinas", _("Dinas")
+    BADAN = "badan", _("Badan")
+    KANTOR = "kantor", _("Kantor")
+    INSPEKTORAT = "inspektorat", _("Inspektorat")
+    SATPOL_PP = "satpol_pp", _("Satuan Polisi Pamong Praja")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    RUMAH_SAKIT = "rumah_sakit", _("Rumah sakit")
+    PUSKESMAS = "puskesmas", _("Puskesmas")
+    OTHER = "lainnya", _("Lainnya")
+    UNKNOWN = "tidak_diketahui", _("Belum diketahui")
+
+
+class AgencyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def certified(self, *, on: datetime.date):
+        """Agencies holding a certificate that is valid on ``on`` (see ``Certificate.objects.valid``)."""
+        from certifications.models import Certificate
+
+        return self.filter(Exists(Certificate.objects.valid(on=on).filter(agency=OuterRef("pk"))))
+
+    def not_certified(self, *, on: datetime.date):
+        from certifications.models import Certificate
+
+        return self.exclude(Exists(Certificate.objects.valid(on=on).filter(agency=OuterRef("pk"))))
+
+    def unconfirmed(self):
+        return self.filter(name_confirmed=False)
+
+
+class Agency(models.Model):
+    """A Satuan Kerja Perangkat Daerah (SKPD) of Pemerintah Kota Bandung."""
+
+    Kind = AgencyKind
+
+    name = models.CharField(
+        _("nama"),
+        max_length=200,
+        help_text=_("Nama resmi SKPD, tanpa singkatan. Harus unik (huruf besar/kecil tidak dibedakan)."),
+    )
+    short_name = models.CharField(
+        _("singkatan"),
+        max_length=50,
+        blank=True,
+        help_text=_("Singkatan yang dipakai sumber, misalnya 'Satpol PP'. Kosongkan bila sumber tidak menyebutnya."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        help_text=_("Bagian alamat halaman publik SKPD. Jangan diubah setelah diterbitkan: tautan lama akan putus."),
+    )
+    kind = models.CharField(
+        _("jenis"),
+        max_length=20,
+        choices=AgencyKind.choices,
+        default=AgencyKind.UNKNOWN,
+        help_text=_("Jenis perangkat daerah. Pilih 'Belum diketahui' bila sumber tidak menyebutnya."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("SKPD induk, misalnya Dinas Kesehatan untuk sebuah puskesmas (UPTD)."),
+    )
+    is_active = models.BooleanField(
+        _("masih aktif"),
+        default=True,
+        help_text=_("Hapus centang bila SKPD sudah dilebur atau berganti nama; datanya tetap disimpan."),
+    )
+    name_confirmed = models.BooleanField(
+        _("nama terkonfirmasi"),
+        default=False,
+        help_text=_("Centang hanya bila nama ini tertulis dalam sumber yang disebut di kolom sumber."),
+    )
+    source = models.TextField(
+        _("sumber"),
+        help_text=_("Dari mana data ini berasal: judul, penerbit, dan tanggal sumber."),
+    )
+    notes = models.TextField(
+        _("catatan"),
+        blank=True,
+        help_text=_("Tafsiran, keraguan, atau hal yang perlu diperiksa staf."),
+    )
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SKPD")
+        verbose_name_plural = _("SKPD")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="agency_name_unique",
+                violation_error_message=_("Sudah ada SKPD dengan nama ini."),
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="agency_slug_unique",
+                violation_error_message=_("Sudah ada SKPD dengan slug ini."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="agency_not_own_parent"),
+            models.CheckConstraint(condition=~Q(source=""), name="agency_has_source"),
+            models.CheckConstraint(condition=~Q(name=""), name="agency_has_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("Sebuah SKPD tidak dapat menjadi induk dirinya sendiri.")})
+        if not (self.source or "").strip():
+            raise ValidationError({"source": _("Setiap SKPD wajib mencatat sumbernya.")})

@@ -1,0 +1,124 @@
+"""Dates that the sources know only roughly.
+
+A date is stored as a pair: a ``DateField`` and its precision. For anything less than a
+day the stored date is the *last* day of the period (31 December for a year, the month's
+last day for a month): the day through which the fact is known to hold. So a date known
+only to its year counts as held through that year's end, and a plain ``<=`` in SQL gives
+the right answer. The display never shows the normalised day, only what is known.
+"""
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+YEAR_PRECISIONS = ("year", "about_year", "by_year")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("tanggal pasti")
+    MONTH = "month", _("bulan (tanggal tidak diketahui)")
+    YEAR = "year", _("tahun (bulan tidak diketahui)")
+    ABOUT_YEAR = "about_year", _("sekitar tahun (perkiraan)")
+    BY_YEAR = "by_year", _("paling lambat tahun (perkiraan)")
+    UNKNOWN = "unknown", _("tidak diketahui")
+
+
+def period_end(value: datetime.date, precision: str) -> datetime.date:
+    """The last day of the period that ``value`` stands for at ``precision``."""
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
+    if precision in YEAR_PRECISIONS:
+        return value.replace(month=12, day=31)
+    return value
+
+
+def add_years(value: datetime.date | None, precision: str, years: int) -> datetime.date | None:
+    """``value`` moved by ``years`` at the same precision (a derived date is no more exact).
+
+    For an exact day the result is the day before the anniversary, as a three-year
+    certificate issued on 14 May 2012 runs through 13 May 2015.
+    """
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.DAY:
+        try:
+            anniversary = value.replace(year=value.year + years)
+        except ValueError:  # 29 February in a year without one
+            anniversary = value.replace(year=value.year + years, day=28)
+        return anniversary - datetime.timedelta(days=1)
+    return period_end(value.replace(day=1, year=value.year + years), precision)
+
+
+def format_approximate(value: datetime.date | None, precision: str) -> str:
+    """The date as far as it is known, in the active language: "sekitar 2012"."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return str(_("tidak diketahui"))
+    if precision == DatePrecision.DAY:
+        return formats.date_format(value, "DATE_FORMAT")
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    if precision == DatePrecision.ABOUT_YEAR:
+        return str(_("sekitar %(year)s") % {"year": value.year})
+    if precision == DatePrecision.BY_YEAR:
+        return str(_("paling lambat %(year)s") % {"year": value.year})
+    return str(value.year)
+
+
+def validate_approximate(value: datetime.date | None, precision: str, *, field: str) -> None:
+    """Friendly messages for the invariants that ``approximate_date_constraints`` enforce."""
+    if precision == DatePrecision.UNKNOWN:
+        if value is not None:
+            raise ValidationError(
+                {
+                    field: _(
+                        "Tanggal diisi, padahal ketelitiannya 'tidak diketahui'. "
+                        "Kosongkan tanggal atau pilih ketelitian yang sesuai."
+                    )
+                }
+            )
+        return
+    if value is None:
+        raise ValidationError({field: _("Tanggal wajib diisi bila ketelitiannya bukan 'tidak diketahui'.")})
+    if value != period_end(value, precision):
+        raise ValidationError(
+            {
+                field: _(
+                    "Untuk ketelitian '%(precision)s' simpan hari terakhir periodenya (%(expected)s), "
+                    "bukan tanggal yang tidak diketahui."
+                )
+                % {"precision": DatePrecision(precision).label, "expected": period_end(value, precision).isoformat()}
+            }
+        )
+
+
+def approximate_date_constraints(prefix: str, field: str, precision_field: str) -> list:
+    """Named database constraints for one date-with-precision pair."""
+    unknown = Q(**{precision_field: DatePrecision.UNKNOWN})
+    month_end = Q()
+    for day in ("-28", "-29", "-30", "-31"):
+        month_end |= Q(**{f"{field}__endswith": day})
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{precision_field}__in": DatePrecision.values}),
+            name=f"{prefix}_{field}_precision_valid",
+        ),
+        models.CheckConstraint(
+            condition=(unknown & Q(**{f"{field}__isnull": True})) | (~unknown & Q(**{f"{field}__isnull": False})),
+            name=f"{prefix}_{field}_known_unless_unknown",
+        ),
+        # Dates are compared as text ("2012-12-31") so the same check runs on SQLite
+        # and PostgreSQL without database-specific date functions.
+        models.CheckConstraint(
+            condition=~Q(**{f"{precision_field}__in": YEAR_PRECISIONS}) | Q(**{f"{field}__endswith": "-12-31"}),
+            name=f"{prefix}_{field}_year_is_year_end",
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{precision_field: DatePrecision.MONTH}) | month_end,
+            name=f"{prefix}_{field}_month_is_month_end",
+        ),
+    ]

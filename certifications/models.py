@@ -1,0 +1,721 @@
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+from .dates import DatePrecision, approximate_date_constraints, format_approximate, validate_approximate
+
+
+class Standard(models.Model):
+    code = models.CharField(
+        _("kode"), max_length=40, help_text=_("Kode standar seperti tertulis di sertifikat, misalnya 'ISO 9001:2008'.")
+    )
+    title = models.CharField(_("judul"), max_length=200, help_text=_("Judul lengkap standar."))
+    published_on = models.DateField(
+        _("tanggal terbit"), null=True, blank=True, help_text=_("Tanggal ISO menerbitkan standar ini, bila diketahui.")
+    )
+    certificates_valid_until = models.DateField(
+        _("sertifikat berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hari terakhir sertifikat menurut standar ini masih berlaku, apa pun tanggal kedaluwarsa yang tercetak "
+            "(untuk ISO 9001:2008: 15 September 2018, akhir masa transisi). Kosongkan bila belum ditetapkan."
+        ),
+    )
+    source = models.TextField(_("sumber"), help_text=_("Dari mana tanggal-tanggal ini berasal."))
+
+    class Meta:
+        verbose_name = _("standar")
+        verbose_name_plural = _("standar")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], name="standard_code_unique", violation_error_message=_("Kode standar ini sudah ada.")
+            ),
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True)
+                | Q(certificates_valid_until__isnull=True)
+                | Q(certificates_valid_until__gt=F("published_on")),
+                name="standard_validity_after_publication",
+                violation_error_message=_("Batas berlaku sertifikat harus sesudah tanggal terbit standar."),
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="standard_has_source"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class CertificationBody(models.Model):
+    name = models.CharField(_("nama"), max_length=200, help_text=_("Nama lembaga sertifikasi seperti di sertifikat."))
+    accreditation_reference = models.CharField(
+        _("nomor akreditasi"),
+        max_length=100,
+        blank=True,
+        help_text=_("Nomor akreditasi lembaga, misalnya nomor KAN. Kosongkan bila tidak diketahui."),
+    )
+    website = models.URLField(_("situs web"), blank=True, help_text=_("Alamat situs resmi lembaga, bila ada."))
+    notes = models.TextField(_("catatan"), blank=True, help_text=_("Catatan untuk staf."))
+
+    class Meta:
+        verbose_name = _("lembaga sertifikasi")
+        verbose_name_plural = _("lembaga sertifikasi")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="certification_body_name_unique",
+                violation_error_message=_("Lembaga sertifikasi dengan nama ini sudah ada."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CertificateStatus(models.TextChoices):
+    ACTIVE = "active", _("aktif")
+    SUSPENDED = "suspended", _("dibekukan")
+    WITHDRAWN = "withdrawn", _("dicabut")
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self, *, on: datetime.date):
+        """Certificates in force on ``on``.
+
+        Issued on or before that day, not expired, the standard still recognised, and not
+        suspended or withdrawn by then. A date known only roughly is stored as its period's
+        last day, so it counts through the end of that period. Unknown dates never count.
+        """
+        return self.filter(
+            Q(issued_on__lte=on),
+            Q(expires_on__gte=on),
+            Q(standard__certificates_valid_until__isnull=True) | Q(standard__certificates_valid_until__gte=on),
+            Q(status=Certificate.Status.ACTIVE) | Q(status_changed_on__gt=on),
+        )
+
+    def expiring(self, *, on: datetime.date, within_days: int):
+        return self.valid(on=on).filter(expires_on__lte=on + datetime.timedelta(days=within_days))
+
+
+class Certificate(models.Model):
+    Status = CertificateStatus
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("SKPD"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        help_text=_("SKPD pemegang sertifikat."),
+    )
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standar"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        help_text=_("Standar yang disertifikasi."),
+    )
+    body = models.ForeignKey(
+        CertificationBody,
+        verbose_name=_("lembaga sertifikasi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        help_text=_("Kosongkan bila lembaga penerbitnya tidak diketahui. Jangan menebak."),
+    )
+    number = models.CharField(
+        _("nomor sertifikat"),
+        max_length=100,
+        blank=True,
+        help_text=_("Persis seperti tercetak. Kosongkan bila tidak diketahui; nomor unik per lembaga."),
+    )
+    scope = models.TextField(
+        _("ruang lingkup"),
+        blank=True,
+        help_text=_("Ruang lingkup yang tertulis di sertifikat. Kosongkan bila tidak diketahui."),
+    )
+    issued_on = models.DateField(
+        _("tanggal terbit"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk tanggal yang hanya diketahui tahunnya, isi 31 Desember tahun itu dan pilih ketelitiannya."),
+    )
+    issued_precision = models.CharField(
+        _("ketelitian tanggal terbit"),
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+        help_text=_("Seberapa pasti tanggal terbit diketahui."),
+    )
+    expires_on = models.DateField(
+        _("tanggal kedaluwarsa"),
+        null=True,
+        blank=True,
+        help_text=_("Hari terakhir sertifikat berlaku. Tanpa tanggal ini sertifikat tidak dihitung berlaku."),
+    )
+    expires_precision = models.CharField(
+        _("ketelitian tanggal kedaluwarsa"),
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+        help_text=_("Tanggal turunan (terbit + 3 tahun) tidak lebih pasti daripada tanggal terbitnya."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.ACTIVE,
+        help_text=_("Dibekukan: sementara tidak berlaku. Dicabut: tidak dapat aktif kembali."),
+    )
+    status_changed_on = models.DateField(
+        _("tanggal perubahan status"),
+        null=True,
+        blank=True,
+        help_text=_("Tanggal pembekuan atau pencabutan terakhir. Wajib bila status bukan aktif."),
+    )
+    status_reason = models.TextField(
+        _("alasan perubahan status"), blank=True, help_text=_("Wajib bila status bukan aktif.")
+    )
+    source = models.TextField(_("sumber"), help_text=_("Dari mana data sertifikat ini berasal."))
+    notes = models.TextField(_("catatan"), blank=True, help_text=_("Apa yang belum diketahui atau perlu diperiksa."))
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+        ordering = ["agency__name", "-expires_on", "pk"]
+        indexes = [models.Index(fields=["issued_on", "expires_on"], name="certificate_validity_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "number"],
+                condition=~Q(number="") & Q(body__isnull=False),
+                name="certificate_number_unique_per_body",
+                violation_error_message=_("Lembaga ini sudah menerbitkan sertifikat dengan nomor yang sama."),
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                name="certificate_expires_after_issue",
+                violation_error_message=_("Tanggal kedaluwarsa harus sesudah tanggal terbit."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=CertificateStatus.values), name="certificate_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=CertificateStatus.ACTIVE)
+                | (Q(status_changed_on__isnull=False) & ~Q(status_reason="")),
+                name="certificate_status_change_recorded",
+                violation_error_message=_(
+                    "Sertifikat yang dibekukan atau dicabut wajib mencatat tanggal dan alasannya."
+                ),
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="certificate_has_source"),
+            *approximate_date_constraints("certificate", "issued_on", "issued_precision"),
+            *approximate_date_constraints("certificate", "expires_on", "expires_precision"),
+        ]
+
+    def __str__(self):
+        number = self.number or _("nomor tidak diketahui")
+        return f"{self.agency} — {self.standard} ({number})"
+
+    @property
+    def issued_display(self) -> str:
+        return format_approximate(self.issued_on, self.issued_precision)
+
+    @property
+    def expires_display(self) -> str:
+        return format_approximate(self.expires_on, self.expires_precision)
+
+    def clean(self):
+        errors = {}
+        for field, precision in (("issued_on", self.issued_precision), ("expires_on", self.expires_precision)):
+            try:
+                validate_approximate(getattr(self, field), precision, field=field)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if self.status != self.Status.ACTIVE:
+            if self.status_changed_on is None:
+                errors["status_changed_on"] = [_("Isi tanggal pembekuan atau pencabutan.")]
+            if not (self.status_reason or "").strip():
+                errors["status_reason"] = [_("Tulis alasan pembekuan atau pencabutan.")]
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            errors["expires_on"] = [_("Tanggal kedaluwarsa harus sesudah tanggal terbit.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class AuditKind(models.TextChoices):
+    INTERNAL = "internal", _("audit internal")
+    STAGE_1 = "stage_1", _("audit tahap 1")
+    STAGE_2 = "stage_2", _("audit tahap 2")
+    SURVEILLANCE = "surveillance", _("audit surveilans")
+    RECERTIFICATION = "recertification", _("audit resertifikasi")
+    SPECIAL = "special", _("audit khusus")
+
+
+class AuditStatus(models.TextChoices):
+    PLANNED = "planned", _("direncanakan")
+    COMPLETED = "completed", _("selesai")
+    CANCELLED = "cancelled", _("dibatalkan")
+
+
+AUDIT_CYCLE_KINDS = (AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION)
+
+
+class AuditQuerySet(models.QuerySet):
+    def completed(self):
+        return self.filter(status=Audit.Status.COMPLETED)
+
+
+class Audit(models.Model):
+    Kind = AuditKind
+
+    Status = AuditStatus
+
+    CYCLE_KINDS = AUDIT_CYCLE_KINDS
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("SKPD"),
+        on_delete=models.PROTECT,
+        related_name="audits",
+        help_text=_("SKPD yang diaudit."),
+    )
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("sertifikat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        help_text=_("Sertifikat yang diawasi. Kosong untuk audit sertifikasi awal (tahap 1 dan 2) dan audit internal."),
+    )
+    kind = models.CharField(
+        _("jenis audit"), max_length=20, choices=Kind.choices, help_text=_("Jenis audit dalam siklus sertifikasi.")
+    )
+    starts_on = models.DateField(_("tanggal mulai"), help_text=_("Hari pertama audit."))
+    ends_on = models.DateField(
+        _("tanggal selesai"), null=True, blank=True, help_text=_("Hari terakhir audit; kosongkan bila hanya sehari.")
+    )
+    body = models.ForeignKey(
+        CertificationBody,
+        verbose_name=_("lembaga sertifikasi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        help_text=_("Lembaga yang melaksanakan audit; kosong untuk audit internal."),
+    )
+    lead_auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ketua auditor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_audits",
+        help_text=_("Akun portal ketua tim auditor, bila punya."),
+    )
+    team = models.TextField(_("tim auditor"), blank=True, help_text=_("Nama anggota tim, satu per baris."))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PLANNED,
+        help_text=_("Status pelaksanaan audit."),
+    )
+    summary = models.TextField(_("ringkasan"), blank=True, help_text=_("Ringkasan hasil audit."))
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit")
+        verbose_name_plural = _("audit")
+        ordering = ["-starts_on", "agency__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="audit_ends_after_start",
+                violation_error_message=_("Tanggal selesai audit tidak boleh sebelum tanggal mulai."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AuditKind.values), name="audit_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=AuditStatus.values), name="audit_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=AUDIT_CYCLE_KINDS) | Q(certificate__isnull=False),
+                name="audit_cycle_audit_has_certificate",
+                violation_error_message=_("Audit surveilans dan resertifikasi harus menyebut sertifikatnya."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.agency} ({self.starts_on:%Y-%m-%d})"
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Tanggal selesai audit tidak boleh sebelum tanggal mulai.")})
+        if self.kind in self.CYCLE_KINDS and self.certificate_id is None:
+            raise ValidationError(
+                {"certificate": _("Audit surveilans dan resertifikasi harus menyebut sertifikatnya.")}
+            )
+        # Not expressible as a CHECK (it spans two tables); the admin and services go through here.
+        if self.certificate_id and self.agency_id and self.certificate.agency_id != self.agency_id:
+            raise ValidationError({"certificate": _("Sertifikat ini milik SKPD lain.")})
+
+
+class Clause2008(models.TextChoices):
+    """The sub-clauses of ISO 9001:2008 clauses 4 to 8, with the usual SNI wording."""
+
+    C4_1 = "4.1", format_lazy("4.1 {}", _("Persyaratan umum"))
+    C4_2_1 = "4.2.1", format_lazy("4.2.1 {}", _("Persyaratan dokumentasi: umum"))
+    C4_2_2 = "4.2.2", format_lazy("4.2.2 {}", _("Manual mutu"))
+    C4_2_3 = "4.2.3", format_lazy("4.2.3 {}", _("Pengendalian dokumen"))
+    C4_2_4 = "4.2.4", format_lazy("4.2.4 {}", _("Pengendalian rekaman"))
+    C5_1 = "5.1", format_lazy("5.1 {}", _("Komitmen manajemen"))
+    C5_2 = "5.2", format_lazy("5.2 {}", _("Fokus pelanggan"))
+    C5_3 = "5.3", format_lazy("5.3 {}", _("Kebijakan mutu"))
+    C5_4_1 = "5.4.1", format_lazy("5.4.1 {}", _("Sasaran mutu"))
+    C5_4_2 = "5.4.2", format_lazy("5.4.2 {}", _("Perencanaan sistem manajemen mutu"))
+    C5_5_1 = "5.5.1", format_lazy("5.5.1 {}", _("Tanggung jawab dan wewenang"))
+    C5_5_2 = "5.5.2", format_lazy("5.5.2 {}", _("Wakil manajemen"))
+    C5_5_3 = "5.5.3", format_lazy("5.5.3 {}", _("Komunikasi internal"))
+    C5_6_1 = "5.6.1", format_lazy("5.6.1 {}", _("Tinjauan manajemen: umum"))
+    C5_6_2 = "5.6.2", format_lazy("5.6.2 {}", _("Masukan tinjauan"))
+    C5_6_3 = "5.6.3", format_lazy("5.6.3 {}", _("Keluaran tinjauan"))
+    C6_1 = "6.1", format_lazy("6.1 {}", _("Penyediaan sumber daya"))
+    C6_2_1 = "6.2.1", format_lazy("6.2.1 {}", _("Sumber daya manusia: umum"))
+    C6_2_2 = "6.2.2", format_lazy("6.2.2 {}", _("Kompetensi, pelatihan dan kepedulian"))
+    C6_3 = "6.3", format_lazy("6.3 {}", _("Infrastruktur"))
+    C6_4 = "6.4", format_lazy("6.4 {}", _("Lingkungan kerja"))
+    C7_1 = "7.1", format_lazy("7.1 {}", _("Perencanaan realisasi produk"))
+    C7_2_1 = "7.2.1", format_lazy("7.2.1 {}", _("Penetapan persyaratan yang berkaitan dengan produk"))
+    C7_2_2 = "7.2.2", format_lazy("7.2.2 {}", _("Tinjauan persyaratan yang berkaitan dengan produk"))
+    C7_2_3 = "7.2.3", format_lazy("7.2.3 {}", _("Komunikasi pelanggan"))
+    C7_3_1 = "7.3.1", format_lazy("7.3.1 {}", _("Perencanaan desain dan pengembangan"))
+    C7_3_2 = "7.3.2", format_lazy("7.3.2 {}", _("Masukan desain dan pengembangan"))
+    C7_3_3 = "7.3.3", format_lazy("7.3.3 {}", _("Keluaran desain dan pengembangan"))
+    C7_3_4 = "7.3.4", format_lazy("7.3.4 {}", _("Tinjauan desain dan pengembangan"))
+    C7_3_5 = "7.3.5", format_lazy("7.3.5 {}", _("Verifikasi desain dan pengembangan"))
+    C7_3_6 = "7.3.6", format_lazy("7.3.6 {}", _("Validasi desain dan pengembangan"))
+    C7_3_7 = "7.3.7", format_lazy("7.3.7 {}", _("Pengendalian perubahan desain dan pengembangan"))
+    C7_4_1 = "7.4.1", format_lazy("7.4.1 {}", _("Proses pembelian"))
+    C7_4_2 = "7.4.2", format_lazy("7.4.2 {}", _("Informasi pembelian"))
+    C7_4_3 = "7.4.3", format_lazy("7.4.3 {}", _("Verifikasi produk yang dibeli"))
+    C7_5_1 = "7.5.1", format_lazy("7.5.1 {}", _("Pengendalian produksi dan penyediaan jasa"))
+    C7_5_2 = "7.5.2", format_lazy("7.5.2 {}", _("Validasi proses produksi dan penyediaan jasa"))
+    C7_5_3 = "7.5.3", format_lazy("7.5.3 {}", _("Identifikasi dan mampu telusur"))
+    C7_5_4 = "7.5.4", format_lazy("7.5.4 {}", _("Milik pelanggan"))
+    C7_5_5 = "7.5.5", format_lazy("7.5.5 {}", _("Preservasi produk"))
+    C7_6 = "7.6", format_lazy("7.6 {}", _("Pengendalian peralatan pemantauan dan pengukuran"))
+    C8_1 = "8.1", format_lazy("8.1 {}", _("Pengukuran, analisis dan perbaikan: umum"))
+    C8_2_1 = "8.2.1", format_lazy("8.2.1 {}", _("Kepuasan pelanggan"))
+    C8_2_2 = "8.2.2", format_lazy("8.2.2 {}", _("Audit internal"))
+    C8_2_3 = "8.2.3", format_lazy("8.2.3 {}", _("Pemantauan dan pengukuran proses"))
+    C8_2_4 = "8.2.4", format_lazy("8.2.4 {}", _("Pemantauan dan pengukuran produk"))
+    C8_3 = "8.3", format_lazy("8.3 {}", _("Pengendalian produk tidak sesuai"))
+    C8_4 = "8.4", format_lazy("8.4 {}", _("Analisis data"))
+    C8_5_1 = "8.5.1", format_lazy("8.5.1 {}", _("Perbaikan berkelanjutan"))
+    C8_5_2 = "8.5.2", format_lazy("8.5.2 {}", _("Tindakan korektif"))
+    C8_5_3 = "8.5.3", format_lazy("8.5.3 {}", _("Tindakan pencegahan"))
+
+
+class FindingGrade(models.TextChoices):
+    MAJOR = "major", _("ketidaksesuaian mayor")
+    MINOR = "minor", _("ketidaksesuaian minor")
+    OBSERVATION = "observation", _("observasi")
+    OPPORTUNITY = "opportunity", _("peluang perbaikan")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("terbuka")
+    ACTION_PROPOSED = "action_proposed", _("tindakan diusulkan")
+    CLOSED = "closed", _("ditutup")
+
+
+class FindingQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Finding.Status.CLOSED)
+
+    def overdue(self, *, on: datetime.date):
+        return self.open().filter(due_on__lt=on)
+
+
+class Finding(models.Model):
+    Grade = FindingGrade
+
+    Status = FindingStatus
+
+    audit = models.ForeignKey(
+        Audit,
+        verbose_name=_("audit"),
+        on_delete=models.PROTECT,
+        related_name="findings",
+        help_text=_("Audit yang menemukan."),
+    )
+    clause = models.CharField(
+        _("klausul"),
+        max_length=10,
+        choices=Clause2008.choices,
+        help_text=_("Klausul ISO 9001:2008 yang tidak dipenuhi."),
+    )
+    grade = models.CharField(_("kategori"), max_length=12, choices=Grade.choices, help_text=_("Bobot temuan."))
+    description = models.TextField(_("uraian"), help_text=_("Apa yang tidak sesuai."))
+    evidence = models.TextField(_("bukti"), blank=True, help_text=_("Bukti objektif yang dilihat auditor."))
+    correction = models.TextField(_("koreksi"), blank=True, help_text=_("Perbaikan atas kejadian ini."))
+    root_cause = models.TextField(_("akar masalah"), blank=True, help_text=_("Penyebab ketidaksesuaian."))
+    corrective_action = models.TextField(
+        _("tindakan korektif"), blank=True, help_text=_("Tindakan untuk menghilangkan penyebabnya.")
+    )
+    due_on = models.DateField(_("batas waktu"), null=True, blank=True, help_text=_("Batas waktu penyelesaian."))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.OPEN,
+        help_text=_("Tahap tindak lanjut temuan."),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diverifikasi oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verified_findings",
+        help_text=_("Siapa yang memverifikasi efektivitas tindakan korektif."),
+    )
+    closed_on = models.DateField(
+        _("tanggal ditutup"),
+        null=True,
+        blank=True,
+        help_text=_("Tanggal verifikasi dan penutupan. Wajib bila ditutup."),
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("temuan")
+        verbose_name_plural = _("temuan")
+        ordering = ["audit", "clause", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="finding_status_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_on__isnull=False),
+                name="finding_closed_has_date",
+                violation_error_message=_("Temuan yang ditutup wajib mencatat tanggal penutupannya."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed") | Q(closed_on__isnull=True),
+                name="finding_open_has_no_closing_date",
+                violation_error_message=_("Temuan yang belum ditutup tidak boleh punya tanggal penutupan."),
+            ),
+            models.CheckConstraint(condition=Q(clause__in=Clause2008.values), name="finding_clause_valid"),
+            models.CheckConstraint(condition=Q(grade__in=FindingGrade.values), name="finding_grade_valid"),
+            models.CheckConstraint(condition=Q(status__in=FindingStatus.values), name="finding_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_grade_display()} {self.clause} — {self.audit.agency}"
+
+    def clean(self):
+        if self.status == self.Status.CLOSED and self.closed_on is None:
+            raise ValidationError({"closed_on": _("Temuan yang ditutup wajib mencatat tanggal penutupannya.")})
+        if self.status != self.Status.CLOSED and self.closed_on is not None:
+            raise ValidationError({"closed_on": _("Temuan yang belum ditutup tidak boleh punya tanggal penutupan.")})
+
+
+class Ceremony(models.Model):
+    slug = models.SlugField(
+        _("slug"), max_length=200, help_text=_("Bagian alamat halaman upacara; jangan diubah setelah terbit.")
+    )
+    title = models.CharField(_("judul"), max_length=200, help_text=_("Judul singkat upacara."))
+    held_on = models.DateField(
+        _("tanggal"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk tanggal yang hanya diketahui tahunnya, isi 31 Desember tahun itu."),
+    )
+    held_precision = models.CharField(
+        _("ketelitian tanggal"),
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+        help_text=_("Seberapa pasti tanggal upacara diketahui."),
+    )
+    venue = models.CharField(_("tempat"), max_length=200, blank=True, help_text=_("Tempat upacara, bila diketahui."))
+    presided_by = models.CharField(
+        _("diserahkan oleh"), max_length=200, blank=True, help_text=_("Pejabat yang menyerahkan sertifikat.")
+    )
+    description = models.TextField(_("uraian"), blank=True, help_text=_("Apa yang terjadi, menurut sumber."))
+    source = models.TextField(_("sumber"), help_text=_("Dari mana data upacara ini berasal."))
+    notes = models.TextField(
+        _("catatan"), blank=True, help_text=_("Tafsiran atas sumber dan hal yang belum diketahui.")
+    )
+    certificates = models.ManyToManyField(
+        Certificate,
+        verbose_name=_("sertifikat yang diserahkan"),
+        blank=True,
+        related_name="ceremonies",
+        help_text=_("Sertifikat yang diserahkan dalam upacara ini."),
+    )
+
+    class Meta:
+        verbose_name = _("upacara penyerahan")
+        verbose_name_plural = _("upacara penyerahan")
+        ordering = ["-held_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="ceremony_slug_unique",
+                violation_error_message=_("Slug upacara ini sudah dipakai."),
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="ceremony_has_source"),
+            *approximate_date_constraints("ceremony", "held_on", "held_precision"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_display})"
+
+    @property
+    def held_display(self) -> str:
+        return format_approximate(self.held_on, self.held_precision)
+
+    def clean(self):
+        validate_approximate(self.held_on, self.held_precision, field="held_on")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The programme's standing on one day."""
+
+    on: datetime.date
+    certified: int
+    target: int
+    # Agencies that held a certificate at some time but not on this day, by reason. One
+    # agency can count under several reasons (an expired 2008 certificate is both).
+    expired: int
+    standard_lapsed: int
+    suspended: int
+    withdrawn: int
+
+    @property
+    def percent(self) -> int:
+        if not self.target:
+            return 0
+        return int((Decimal(self.certified * 100) / Decimal(self.target)).quantize(Decimal(1), ROUND_HALF_UP))
+
+    @property
+    def remaining(self) -> int:
+        return max(self.target - self.certified, 0)
+
+    @property
+    def lapsed(self) -> bool:
+        return any((self.expired, self.standard_lapsed, self.suspended, self.withdrawn))
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def current(self):
+        """The programme the public pages report: the one with the latest deadline."""
+        return self.order_by("-deadline", "pk").first()
+
+
+class Programme(models.Model):
+    slug = models.SlugField(_("slug"), max_length=100, help_text=_("Kunci tetap program; dipakai pemuat data."))
+    name = models.CharField(_("nama"), max_length=200, help_text=_("Nama program sertifikasi."))
+    target_agencies = models.PositiveIntegerField(
+        _("target jumlah SKPD"), help_text=_("Jumlah SKPD yang ditargetkan bersertifikat.")
+    )
+    deadline = models.DateField(
+        _("batas waktu"), help_text=_("Hari terakhir target; 'pada tahun 2013' berarti 31 Desember 2013.")
+    )
+    reported_certified = models.PositiveIntegerField(
+        _("jumlah bersertifikat yang dilaporkan"),
+        null=True,
+        blank=True,
+        help_text=_("Angka yang disebut sumber, bukan hitungan portal."),
+    )
+    reported_total = models.PositiveIntegerField(
+        _("jumlah SKPD yang dilaporkan"), null=True, blank=True, help_text=_("Jumlah SKPD menurut sumber.")
+    )
+    reported_on = models.DateField(
+        _("tanggal laporan"), null=True, blank=True, help_text=_("Kapan angka itu dilaporkan.")
+    )
+    reported_precision = models.CharField(
+        _("ketelitian tanggal laporan"),
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+        help_text=_("Seberapa pasti tanggal laporan diketahui."),
+    )
+    source = models.TextField(_("sumber"), help_text=_("Sumber target dan angka yang dilaporkan."))
+    notes = models.TextField(_("catatan"), blank=True, help_text=_("Tafsiran atas sumber."))
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("program sertifikasi")
+        verbose_name_plural = _("program sertifikasi")
+        ordering = ["-deadline", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="programme_slug_unique",
+                violation_error_message=_("Slug program ini sudah dipakai."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_agencies__gt=0),
+                name="programme_target_positive",
+                violation_error_message=_("Target jumlah SKPD harus lebih dari nol."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_certified__isnull=True)
+                | Q(reported_total__isnull=True)
+                | Q(reported_certified__lte=F("reported_total")),
+                name="programme_reported_within_total",
+                violation_error_message=_("Jumlah bersertifikat yang dilaporkan melebihi jumlah SKPD yang dilaporkan."),
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="programme_has_source"),
+            *approximate_date_constraints("programme", "reported_on", "reported_precision"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def reported_display(self) -> str:
+        return format_approximate(self.reported_on, self.reported_precision)
+
+    def clean(self):
+        validate_approximate(self.reported_on, self.reported_precision, field="reported_on")
+        if (
+            self.reported_certified is not None
+            and self.reported_total is not None
+            and self.reported_certified > self.reported_total
+        ):
+            raise ValidationError(
+                {"reported_certified": _("Jumlah bersertifikat yang dilaporkan melebihi jumlah SKPD yang dilaporkan.")}
+            )
+
+    def progress(self, *, on: datetime.date) -> Progress:
+        """Certified agencies against the target on ``on``, with why the others lapsed."""
+        certified = Agency.objects.certified(on=on)
+        reasons = (
+            Certificate.objects.filter(issued_on__lte=on)
+            .exclude(agency__in=certified)
+            .aggregate(
+                expired=Count("agency", distinct=True, filter=Q(expires_on__lt=on)),
+                standard_lapsed=Count("agency", distinct=True, filter=Q(standard__certificates_valid_until__lt=on)),
+                suspended=Count(
+                    "agency", distinct=True, filter=Q(status=Certificate.Status.SUSPENDED, status_changed_on__lte=on)
+                ),
+                withdrawn=Count(
+                    "agency", distinct=True, filter=Q(status=Certificate.Status.WITHDRAWN, status_changed_on__lte=on)
+                ),
+            )
+        )
+        return Progress(on=on, certified=certified.count(), target=self.target_agencies, **reasons)

@@ -1,0 +1,116 @@
+"""Test data builders: one place for every model, so tests state only what they are about."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from agencies.models import Agency
+from certifications.dates import DatePrecision
+from certifications.models import (
+    Audit,
+    Ceremony,
+    Certificate,
+    CertificationBody,
+    Clause2008,
+    Finding,
+    Programme,
+    Standard,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Dinas Uji {n}")
+    slug = factory.Sequence(lambda n: f"dinas-uji-{n}")
+    kind = Agency.Kind.DINAS
+    name_confirmed = True
+    source = "Data uji"
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Standard
+        django_get_or_create = ("code",)
+
+    code = "ISO 9001:2008"
+    title = "Quality management systems — Requirements"
+    published_on = datetime.date(2008, 11, 15)
+    certificates_valid_until = datetime.date(2018, 9, 15)
+    source = "Data uji"
+
+
+class CertificationBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CertificationBody
+
+    name = factory.Sequence(lambda n: f"Lembaga Uji {n}")
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """An exact-dated, active three-year certificate to ISO 9001:2008."""
+
+    class Meta:
+        model = Certificate
+
+    agency = factory.SubFactory(AgencyFactory)
+    standard = factory.SubFactory(StandardFactory)
+    issued_on = datetime.date(2012, 5, 14)
+    issued_precision = DatePrecision.DAY
+    expires_on = datetime.date(2015, 5, 13)
+    expires_precision = DatePrecision.DAY
+    source = "Data uji"
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audit
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = Audit.Kind.STAGE_2
+    starts_on = datetime.date(2012, 3, 1)
+    ends_on = datetime.date(2012, 3, 2)
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    audit = factory.SubFactory(AuditFactory)
+    clause = Clause2008.C4_2_3
+    grade = Finding.Grade.MINOR
+    description = "Dokumen kedaluwarsa masih beredar."
+
+
+class CeremonyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ceremony
+
+    slug = factory.Sequence(lambda n: f"upacara-{n}")
+    title = factory.Sequence(lambda n: f"Upacara uji {n}")
+    held_on = datetime.date(2012, 12, 31)
+    held_precision = DatePrecision.ABOUT_YEAR
+    source = "Data uji"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    name = "Program uji"
+    target_agencies = 83
+    deadline = datetime.date(2013, 12, 31)
+    source = "Data uji"
