@@ -1,0 +1,185 @@
+"""Cross-model writes. Each function validates with full_clean() and writes atomically."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from agencies.models import Agency
+
+from .dates import DatePrecision, add_years
+from .initial_data import AgencyRow, DataFileError, ReferenceData
+from .models import Ceremony, Certificate, CertificationBody, Programme, Standard
+
+# The certification cycle: a certificate is valid for three years from its decision.
+CERTIFICATE_YEARS = 3
+
+
+@dataclass
+class LoadReport:
+    """What a load did, or would do: counts per model and action."""
+
+    counts: Counter = field(default_factory=Counter)
+    changes: list[str] = field(default_factory=list)
+
+    def record(self, model: type, action: str, label: str) -> None:
+        self.counts[(model._meta.verbose_name_plural, action)] += 1
+        if action != "unchanged":
+            self.changes.append(f"{action}: {model._meta.verbose_name} {label}")
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def _describe(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def _upsert(model, *, lookup: dict, values: dict, report: LoadReport, label: str, where: str):
+    """Create or update one row on its natural key; a row already equal is left untouched."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance, action = model(**lookup, **values), "created"
+    else:
+        changed = [key for key, value in values.items() if getattr(instance, key) != value]
+        if not changed:
+            report.record(model, "unchanged", label)
+            return instance
+        for key in changed:
+            setattr(instance, key, values[key])
+        action = "updated"
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise DataFileError([f"{where}: {_describe(error)}"]) from None
+    instance.save()
+    report.record(model, action, label)
+    return instance
+
+
+def _only_fields(model, record: dict, where: str, *, skip: tuple = ()) -> dict:
+    names = {f.name for f in model._meta.concrete_fields} - {"id"}
+    unknown = sorted(set(record) - names - set(skip))
+    if unknown:
+        raise DataFileError([f"{where}: kunci tidak dikenal: {', '.join(unknown)}"])
+    return {key: value for key, value in record.items() if key in names}
+
+
+@transaction.atomic
+def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_run: bool = False) -> LoadReport:
+    """Upsert the reference data and the agency rows on their natural keys, all or nothing.
+
+    Natural keys: standard code, programme slug, ceremony slug, agency slug, certification
+    body name, and for a certificate its (body, number) when both are known, otherwise
+    (agency, standard) among the certificates whose number is unknown. Nothing is deleted.
+    With ``dry_run`` the same work is done and then rolled back, so the report is exact.
+    """
+    report = LoadReport()
+    standards = {}
+    for i, record in enumerate(reference.standards):
+        values = _only_fields(Standard, record, f"standards[{i}]")
+        code = values.pop("code")
+        standards[code] = _upsert(
+            Standard, lookup={"code": code}, values=values, report=report, label=code, where=f"standards[{i}]"
+        )
+    for code in {row.certificate_standard for row in rows} - set(standards) - {""}:
+        standards[code] = Standard.objects.get(code=code)
+
+    if reference.programme:
+        values = _only_fields(Programme, reference.programme, "programme")
+        slug = values.pop("slug")
+        _upsert(Programme, lookup={"slug": slug}, values=values, report=report, label=slug, where="programme")
+
+    ceremonies = {}
+    for i, record in enumerate(reference.ceremonies):
+        values = _only_fields(Ceremony, record, f"ceremonies[{i}]")
+        slug = values.pop("slug")
+        ceremonies[slug] = _upsert(
+            Ceremony, lookup={"slug": slug}, values=values, report=report, label=slug, where=f"ceremonies[{i}]"
+        )
+
+    # Parents may come later in the file than their children: agencies first, parents second.
+    agencies = {}
+    for row in rows:
+        where = f"baris {row.line} ({row.name})"
+        values = {
+            "name": row.name,
+            "short_name": row.short_name,
+            "kind": row.kind,
+            "name_confirmed": row.name_confirmed,
+            "source": row.source,
+            "notes": row.notes,
+        }
+        agencies[row.slug] = _upsert(
+            Agency, lookup={"slug": row.slug}, values=values, report=report, label=row.slug, where=where
+        )
+    for row in rows:
+        where = f"baris {row.line} ({row.name}), kolom parent"
+        parent = None
+        if row.parent_slug:
+            parent = agencies.get(row.parent_slug) or Agency.objects.filter(slug=row.parent_slug).first()
+            if parent is None:
+                raise DataFileError([f"{where}: SKPD induk {row.parent_slug!r} tidak ada di berkas maupun basis data"])
+        _upsert(
+            Agency,
+            lookup={"slug": row.slug},
+            values={"parent": parent},
+            report=LoadReport(),  # the agency itself was counted above
+            label=row.slug,
+            where=where,
+        )
+
+    for row in rows:
+        if not row.certificate_standard:
+            continue
+        where = f"baris {row.line} ({row.name})"
+        body = None
+        if row.certification_body:
+            body = _upsert(
+                CertificationBody,
+                lookup={"name": row.certification_body},
+                values={},
+                report=report,
+                label=row.certification_body,
+                where=f"{where}, kolom certification_body",
+            )
+        issued = row.certificate_issued
+        expires_precision = issued.precision
+        values = {
+            "agency": agencies[row.slug],
+            "issued_on": issued.value,
+            "issued_precision": issued.precision,
+            "expires_on": add_years(issued.value, issued.precision, CERTIFICATE_YEARS),
+            "expires_precision": expires_precision if issued.value else DatePrecision.UNKNOWN,
+            "source": row.source,
+            "notes": row.certificate_notes,
+        }
+        if row.certificate_number and body is not None:
+            lookup = {"body": body, "number": row.certificate_number, "standard": standards[row.certificate_standard]}
+        else:
+            lookup = {"agency": agencies[row.slug], "standard": standards[row.certificate_standard], "number": ""}
+            values = {**values, "body": body}
+            if row.certificate_number:
+                values["number"], lookup["number"] = row.certificate_number, row.certificate_number
+        values = {key: value for key, value in values.items() if key not in lookup}
+        certificate = _upsert(
+            Certificate,
+            lookup=lookup,
+            values=values,
+            report=report,
+            label=f"{row.slug} {row.certificate_standard}",
+            where=where,
+        )
+        if row.ceremony:
+            ceremony = ceremonies.get(row.ceremony) or Ceremony.objects.get(slug=row.ceremony)
+            if not ceremony.certificates.filter(pk=certificate.pk).exists():
+                ceremony.certificates.add(certificate)
+                report.changes.append(f"linked: {row.slug} -> {row.ceremony}")
+
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
