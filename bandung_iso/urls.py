@@ -8,6 +8,5 @@ admin.site.index_title = _("Pengelolaan data sertifikasi SKPD")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.urls")),
 ]

@@ -148,23 +148,30 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
                 where=f"{where}, kolom certification_body",
             )
         issued = row.certificate_issued
-        expires_precision = issued.precision
+        standard = standards[row.certificate_standard]
         values = {
             "agency": agencies[row.slug],
+            "standard": standard,
+            "body": body,
+            "number": row.certificate_number,
             "issued_on": issued.value,
             "issued_precision": issued.precision,
             "expires_on": add_years(issued.value, issued.precision, CERTIFICATE_YEARS),
-            "expires_precision": expires_precision if issued.value else DatePrecision.UNKNOWN,
+            "expires_precision": issued.precision if issued.value else DatePrecision.UNKNOWN,
             "source": row.source,
             "notes": row.certificate_notes,
         }
-        if row.certificate_number and body is not None:
-            lookup = {"body": body, "number": row.certificate_number, "standard": standards[row.certificate_standard]}
-        else:
-            lookup = {"agency": agencies[row.slug], "standard": standards[row.certificate_standard], "number": ""}
-            values = {**values, "body": body}
-            if row.certificate_number:
-                values["number"], lookup["number"] = row.certificate_number, row.certificate_number
+        # A certificate is found by its number (within its body, or within the agency when
+        # the body is unknown); else by (agency, standard) among those whose number is
+        # unknown, which a city list that now knows the number completes, not duplicates.
+        lookup = {"agency": values["agency"], "standard": standard, "number": ""}
+        if row.certificate_number:
+            if body is not None:
+                natural = {"body": body, "number": row.certificate_number}
+            else:
+                natural = {**lookup, "body": None, "number": row.certificate_number}
+            match = Certificate.objects.filter(**natural).first() or Certificate.objects.filter(**lookup).first()
+            lookup = {"pk": match.pk} if match else natural
         values = {key: value for key, value in values.items() if key not in lookup}
         certificate = _upsert(
             Certificate,

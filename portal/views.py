@@ -2,7 +2,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from certifications.models import Programme
+from agencies.models import Agency
+from certifications.models import Programme, Standard
 
 
 @require_safe
@@ -17,5 +18,7 @@ def home(request):
             at_deadline=programme.progress(on=programme.deadline),
             at_today=programme.progress(on=today),
             deadline_passed=today > programme.deadline,
+            lapsed_standards=list(Standard.objects.filter(certificates_valid_until__lt=today)),
+            unconfirmed_count=Agency.objects.unconfirmed().count(),
         )
     return render(request, "portal/home.html", context)

@@ -30,7 +30,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +67,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Bahasa Indonesia first, English second. Source strings are written in Indonesian.
+# LocaleMiddleware is left out until the English catalogue exists: negotiating English
+# from the browser now would mix English dates into Indonesian text.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
