@@ -113,6 +113,7 @@ class Agency(models.Model):
                 fields=["slug"],
                 name="agency_slug_unique",
                 violation_error_message=_("Sudah ada SKPD dengan slug ini."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="agency_not_own_parent"),

@@ -39,7 +39,10 @@ class Standard(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], name="standard_code_unique", violation_error_message=_("Kode standar ini sudah ada.")
+                fields=["code"],
+                name="standard_code_unique",
+                violation_error_message=_("Kode standar ini sudah ada."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(published_on__isnull=True)
@@ -75,6 +78,7 @@ class CertificationBody(models.Model):
                 fields=["name"],
                 name="certification_body_name_unique",
                 violation_error_message=_("Lembaga sertifikasi dengan nama ini sudah ada."),
+                violation_error_code="unique",
             ),
         ]
 
@@ -104,7 +108,11 @@ class CertificateQuerySet(models.QuerySet):
         )
 
     def expiring(self, *, on: datetime.date, within_days: int):
-        return self.valid(on=on).filter(expires_on__lte=on + datetime.timedelta(days=within_days))
+        """Valid on ``on`` and ceasing to be valid within ``within_days``: printed expiry or the standard's end."""
+        last_day = on + datetime.timedelta(days=within_days)
+        return self.valid(on=on).filter(
+            Q(expires_on__lte=last_day) | Q(standard__certificates_valid_until__lte=last_day)
+        )
 
 
 class Certificate(models.Model):
@@ -247,7 +255,7 @@ class Certificate(models.Model):
             if not (self.status_reason or "").strip():
                 errors["status_reason"] = [_("Tulis alasan pembekuan atau pencabutan.")]
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
-            errors["expires_on"] = [_("Tanggal kedaluwarsa harus sesudah tanggal terbit.")]
+            errors.setdefault("expires_on", []).append(_("Tanggal kedaluwarsa harus sesudah tanggal terbit."))
         if errors:
             raise ValidationError(errors)
 
@@ -573,6 +581,7 @@ class Ceremony(models.Model):
                 fields=["slug"],
                 name="ceremony_slug_unique",
                 violation_error_message=_("Slug upacara ini sudah dipakai."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(condition=~Q(source=""), name="ceremony_has_source"),
             *approximate_date_constraints("ceremony", "held_on", "held_precision"),
@@ -666,6 +675,7 @@ class Programme(models.Model):
                 fields=["slug"],
                 name="programme_slug_unique",
                 violation_error_message=_("Slug program ini sudah dipakai."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(target_agencies__gt=0),

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from agencies.models import Agency
 from certifications.dates import DatePrecision
@@ -114,3 +115,21 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     target_agencies = 83
     deadline = datetime.date(2013, 12, 31)
     source = "Data uji"
+
+
+class CurrentCertificateFactory(CertificateFactory):
+    """An exact-dated, active certificate in force today (``timezone.localdate()``).
+
+    Its standard has no transition deadline, unlike ISO 9001:2008, whose certificates all
+    lapsed on 15 September 2018.
+    """
+
+    standard = factory.SubFactory(
+        StandardFactory,
+        code="ISO 9001:2015",
+        title="Quality management systems — Requirements",
+        published_on=datetime.date(2015, 9, 15),
+        certificates_valid_until=None,
+    )
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=730))

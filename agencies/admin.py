@@ -1,0 +1,80 @@
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from certifications.models import Certificate
+
+from .models import Agency
+
+
+class CertifiedTodayFilter(admin.SimpleListFilter):
+    """Agencies holding a certificate in force today (``timezone.localdate()``), or not."""
+
+    title = _("status sertifikat hari ini")
+    parameter_name = "sertifikat_hari_ini"
+
+    CERTIFIED = "ya"
+    NOT_CERTIFIED = "tidak"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.CERTIFIED, _("bersertifikat hari ini")),
+            (self.NOT_CERTIFIED, _("tidak bersertifikat hari ini")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == self.CERTIFIED:
+            return queryset.certified(on=today)
+        if self.value() == self.NOT_CERTIFIED:
+            return queryset.not_certified(on=today)
+        return queryset
+
+
+class CertificateInline(admin.StackedInline):
+    """An agency's certificates. Every field that ``Certificate.clean()`` reports on is in the form."""
+
+    model = Certificate
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["standard", "body"]
+    fieldsets = [
+        (None, {"fields": ["standard", "body", "number"]}),
+        (
+            _("Tanggal"),
+            {
+                "fields": [("issued_on", "issued_precision"), ("expires_on", "expires_precision")],
+                "description": _(
+                    "Tanggal yang hanya diketahui bulan atau tahunnya diisi dengan hari terakhir periode itu "
+                    "(31 Desember untuk tahun), lalu pilih ketelitiannya."
+                ),
+            },
+        ),
+        (_("Perubahan status"), {"fields": ["status", "status_changed_on", "status_reason"]}),
+        (_("Sumber"), {"fields": ["source"]}),
+    ]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
+    list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "is_active"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    inlines = [CertificateInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
+        (_("Status"), {"fields": ["is_active", "name_confirmed"]}),
+        (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        # One EXISTS per row inside the list query, not a query per row.
+        valid_today = Certificate.objects.valid(on=timezone.localdate()).filter(agency=OuterRef("pk"))
+        return super().get_queryset(request).annotate(certified_today=Exists(valid_today))
+
+    @admin.display(description=_("bersertifikat hari ini"), boolean=True, ordering="certified_today")
+    def certified_today(self, obj):
+        return obj.certified_today

@@ -1,0 +1,277 @@
+"""The agency admin, through real HTTP requests as a logged-in staff member."""
+
+import datetime
+
+import pytest
+from django.contrib.admin import site
+from django.core import checks
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertRedirects
+
+from agencies.models import Agency
+from certifications.dates import DatePrecision
+from certifications.models import Certificate
+from tests.factories import AgencyFactory, CertificateFactory, CurrentCertificateFactory, StandardFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:agencies_agency_changelist")
+ADD = reverse("admin:agencies_agency_add")
+
+# Session, user, the filtered count, the unfiltered count and the page of rows. The bound
+# is the same for 3 and for 30 rows: the per-row "certified today" is part of the list query.
+CHANGELIST_MAX_QUERIES = 5
+
+
+def change_url(agency):
+    return reverse("admin:agencies_agency_change", args=[agency.pk])
+
+
+def names(response):
+    return {agency.name for agency in response.context["cl"].result_list}
+
+
+def inline_management(prefix="certificates", total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def agency_form(**overrides):
+    data = {
+        "name": "Dinas Kependudukan dan Pencatatan Sipil",
+        "short_name": "Disdukcapil",
+        "slug": "dinas-kependudukan-dan-pencatatan-sipil",
+        "kind": Agency.Kind.DINAS,
+        "parent": "",
+        "is_active": "on",
+        "name_confirmed": "on",
+        "source": "Keputusan Wali Kota, 2012",
+        "notes": "",
+        **inline_management(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_configuration_passes_system_checks():
+    assert checks.run_checks(tags=[checks.Tags.admin]) == []
+
+
+def test_every_model_is_registered():
+    from certifications.models import Audit, Ceremony, CertificationBody, Finding, Programme, Standard
+
+    for model in (Agency, Standard, CertificationBody, Certificate, Audit, Finding, Ceremony, Programme):
+        assert site.is_registered(model), model
+
+
+def test_anonymous_user_is_sent_to_the_login_page(client):
+    response = client.get(reverse("admin:index"))
+    assertRedirects(response, f"{reverse('admin:login')}?next={reverse('admin:index')}")
+
+
+def test_anonymous_user_cannot_see_the_agency_list(client):
+    response = client.get(CHANGELIST)
+    assertRedirects(response, f"{reverse('admin:login')}?next={CHANGELIST}")
+
+
+def test_admin_index_is_in_indonesian(staff_client):
+    response = staff_client.get(reverse("admin:index"))
+    assertContains(response, "Portal Sertifikasi SMM ISO 9001:2008 Kota Bandung")
+    assertContains(response, "SKPD")
+
+
+def test_changelist_shows_the_agencies(staff_client):
+    AgencyFactory(name="Dinas Pendidikan", short_name="Disdik")
+    response = staff_client.get(CHANGELIST)
+    assertContains(response, "Dinas Pendidikan")
+    assertContains(response, "Disdik")
+
+
+def test_search_finds_by_name_and_short_name(staff_client):
+    AgencyFactory(name="Dinas Pendidikan", short_name="Disdik")
+    AgencyFactory(name="Satuan Polisi Pamong Praja", short_name="Satpol PP")
+
+    response = staff_client.get(CHANGELIST, {"q": "pendidikan"})
+    assert names(response) == {"Dinas Pendidikan"}
+
+    response = staff_client.get(CHANGELIST, {"q": "satpol"})
+    assert names(response) == {"Satuan Polisi Pamong Praja"}
+
+
+def test_add_page_renders(staff_client):
+    response = staff_client.get(ADD)
+    assert response.status_code == 200
+    assertContains(response, 'name="slug"')
+
+
+def test_change_page_renders_with_its_certificates(staff_client):
+    agency = AgencyFactory(name="Dinas Pendidikan")
+    CertificateFactory(agency=agency, number="QMS/2012/0042")
+    response = staff_client.get(change_url(agency))
+    assertContains(response, "Dinas Pendidikan")
+    assertContains(response, "QMS/2012/0042")
+
+
+def test_post_add_form_creates_an_agency(staff_client):
+    response = staff_client.post(ADD, agency_form())
+    assertRedirects(response, CHANGELIST)
+    agency = Agency.objects.get()
+    assert agency.name == "Dinas Kependudukan dan Pencatatan Sipil"
+    assert agency.kind == Agency.Kind.DINAS
+    assert agency.is_active
+    assert agency.name_confirmed
+
+
+def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client):
+    standard = StandardFactory()
+    data = agency_form(
+        **inline_management(total=1),
+        **{
+            "certificates-0-standard": str(standard.pk),
+            "certificates-0-body": "",
+            "certificates-0-number": "",
+            "certificates-0-issued_on": "2012-12-31",
+            "certificates-0-issued_precision": DatePrecision.ABOUT_YEAR,
+            "certificates-0-expires_on": "",
+            "certificates-0-expires_precision": DatePrecision.UNKNOWN,
+            "certificates-0-status": Certificate.Status.ACTIVE,
+            "certificates-0-status_changed_on": "",
+            "certificates-0-status_reason": "",
+            "certificates-0-source": "Berita Pemkot Bandung",
+        },
+    )
+    response = staff_client.post(ADD, data)
+    assertRedirects(response, CHANGELIST)
+    certificate = Certificate.objects.get()
+    assert certificate.agency == Agency.objects.get()
+    assert certificate.issued_display == "sekitar 2012"
+
+
+def test_inline_certificate_with_a_bad_date_shows_the_model_error_and_saves_nothing(staff_client):
+    standard = StandardFactory()
+    data = agency_form(
+        **inline_management(total=1),
+        **{
+            "certificates-0-standard": str(standard.pk),
+            "certificates-0-issued_on": "2012-06-01",
+            "certificates-0-issued_precision": DatePrecision.YEAR,
+            "certificates-0-expires_precision": DatePrecision.UNKNOWN,
+            "certificates-0-status": Certificate.Status.ACTIVE,
+            "certificates-0-source": "Berita Pemkot Bandung",
+        },
+    )
+    response = staff_client.post(ADD, data)
+    assert response.status_code == 200
+    assertContains(response, "simpan hari terakhir periodenya (2012-12-31)")
+    assert not Agency.objects.exists()
+    assert not Certificate.objects.exists()
+
+
+def test_post_add_form_rejects_a_name_that_differs_only_in_case(staff_client):
+    AgencyFactory(name="Dinas Pendidikan")
+    response = staff_client.post(ADD, agency_form(name="dinas pendidikan", slug="dinas-pendidikan-2"))
+    assert response.status_code == 200
+    assertContains(response, "Sudah ada SKPD dengan nama ini.")
+    assert Agency.objects.count() == 1
+
+
+def test_post_change_form_rejects_an_agency_as_its_own_parent(staff_client):
+    agency = AgencyFactory(name="Dinas Kesehatan", slug="dinas-kesehatan")
+    data = agency_form(name="Dinas Kesehatan", slug="dinas-kesehatan", parent=str(agency.pk))
+    response = staff_client.post(change_url(agency), data)
+    assert response.status_code == 200
+    assertContains(response, "Sebuah SKPD tidak dapat menjadi induk dirinya sendiri.")
+    agency.refresh_from_db()
+    assert agency.parent is None
+
+
+def test_post_add_form_without_a_source_creates_nothing(staff_client):
+    response = staff_client.post(ADD, agency_form(source="   "))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["source"]
+    assert not Agency.objects.exists()
+
+
+class TestCertifiedTodayFilter:
+    @pytest.fixture
+    def agencies(self):
+        today = timezone.localdate()
+        certified = CurrentCertificateFactory(agency__name="A bersertifikat").agency
+        expiring_today = CurrentCertificateFactory(agency__name="B berakhir hari ini", expires_on=today).agency
+        # ISO 9001:2008 certificates all lapsed in 2018, whatever date is printed on them.
+        lapsed = CertificateFactory(agency__name="C sertifikat 2008").agency
+        suspended = CurrentCertificateFactory(
+            agency__name="D dibekukan",
+            status=Certificate.Status.SUSPENDED,
+            status_changed_on=today - datetime.timedelta(days=1),
+            status_reason="Temuan mayor tidak ditutup.",
+        ).agency
+        not_yet = CurrentCertificateFactory(
+            agency__name="E terbit besok", issued_on=today + datetime.timedelta(days=1)
+        ).agency
+        never = AgencyFactory(name="F belum pernah")
+        return {
+            "certified": {certified.name, expiring_today.name},
+            "not_certified": {lapsed.name, suspended.name, not_yet.name, never.name},
+        }
+
+    def test_no_filter_lists_every_agency(self, staff_client, agencies):
+        response = staff_client.get(CHANGELIST)
+        assert names(response) == agencies["certified"] | agencies["not_certified"]
+
+    def test_certified_today(self, staff_client, agencies):
+        response = staff_client.get(CHANGELIST, {"sertifikat_hari_ini": "ya"})
+        assert names(response) == agencies["certified"]
+
+    def test_not_certified_today(self, staff_client, agencies):
+        response = staff_client.get(CHANGELIST, {"sertifikat_hari_ini": "tidak"})
+        assert names(response) == agencies["not_certified"]
+
+    def test_the_column_agrees_with_the_filter(self, staff_client, agencies):
+        response = staff_client.get(CHANGELIST)
+        shown = {agency.name for agency in response.context["cl"].result_list if agency.certified_today}
+        assert shown == agencies["certified"]
+
+    def test_the_filter_is_offered_in_indonesian(self, staff_client, agencies):
+        response = staff_client.get(CHANGELIST)
+        assertContains(response, "status sertifikat hari ini")
+        assertContains(response, "tidak bersertifikat hari ini")
+
+
+def test_today_is_the_local_date_in_jakarta(staff_client, monkeypatch):
+    # 20:00 UTC on 1 January is already 03:00 on 2 January in Bandung.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2025, 1, 1, 20, 0, tzinfo=datetime.UTC))
+    CurrentCertificateFactory(
+        agency__name="Terbit 2 Januari",
+        issued_on=datetime.date(2025, 1, 2),
+        expires_on=datetime.date(2028, 1, 1),
+    )
+    response = staff_client.get(CHANGELIST, {"sertifikat_hari_ini": "ya"})
+    assert names(response) == {"Terbit 2 Januari"}
+
+
+def test_other_filters(staff_client):
+    AgencyFactory(name="Kecamatan Coblong", kind=Agency.Kind.KECAMATAN, name_confirmed=False)
+    AgencyFactory(name="Dinas Lama", is_active=False)
+
+    assert names(staff_client.get(CHANGELIST, {"kind__exact": "kecamatan"})) == {"Kecamatan Coblong"}
+    assert names(staff_client.get(CHANGELIST, {"name_confirmed__exact": "0"})) == {"Kecamatan Coblong"}
+    assert names(staff_client.get(CHANGELIST, {"is_active__exact": "0"})) == {"Dinas Lama"}
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+@pytest.mark.parametrize("query", [{}, {"sertifikat_hari_ini": "ya"}, {"q": "dinas"}, {"o": "6"}])
+def test_changelist_query_count_does_not_grow_with_rows(staff_client, django_assert_max_num_queries, rows, query):
+    for _ in range(rows):
+        CurrentCertificateFactory()
+        CertificateFactory()
+    with django_assert_max_num_queries(CHANGELIST_MAX_QUERIES):
+        response = staff_client.get(CHANGELIST, query)
+    assert response.status_code == 200
+    if not query:
+        assert len(response.context["cl"].result_list) == 2 * rows

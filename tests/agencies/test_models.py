@@ -1,0 +1,216 @@
+"""The Agency model: its constraints (friendly in full_clean, enforced by the database), queries and text."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from agencies.models import Agency
+from certifications.models import Certificate
+from tests.factories import AgencyFactory, CertificateFactory
+
+pytestmark = pytest.mark.django_db
+
+BLANK = "Field ini tidak boleh kosong."  # Django's own message, in Indonesian
+INVALID_CHOICE = "bukan pilihan yang valid"  # Django's own message, in Indonesian
+
+
+def assert_violates(error: IntegrityError, constraint: str, sqlite_unique: str | None = None) -> None:
+    """The database refused the row because of ``constraint``.
+
+    SQLite names a unique constraint over plain columns by its columns, not by its name.
+    """
+    message = str(error)
+    if connection.vendor == "sqlite" and sqlite_unique:
+        assert f"UNIQUE constraint failed: {sqlite_unique}" in message
+    else:
+        assert constraint in message
+
+
+# Each case builds the bad row (unsaved, or saved and then made bad) and names the field the
+# friendly message belongs on, the message, and the database constraint that refuses it.
+
+
+def duplicate_name_other_case():
+    AgencyFactory(name="Dinas Kesehatan")
+    return AgencyFactory.build(name="DINAS kesehatan")
+
+
+def duplicate_name_same_case():
+    AgencyFactory(name="Dinas Kesehatan")
+    return AgencyFactory.build(name="Dinas Kesehatan")
+
+
+def duplicate_slug():
+    AgencyFactory(slug="dinas-kesehatan")
+    return AgencyFactory.build(slug="dinas-kesehatan")
+
+
+def own_parent():
+    agency = AgencyFactory()
+    agency.parent = agency
+    return agency
+
+
+CASES = [
+    pytest.param(
+        duplicate_name_other_case,
+        NON_FIELD_ERRORS,
+        "Sudah ada SKPD dengan nama ini.",
+        "agency_name_unique",
+        None,
+        id="agency_name_unique-case-insensitive",
+    ),
+    pytest.param(
+        duplicate_name_same_case,
+        NON_FIELD_ERRORS,
+        "Sudah ada SKPD dengan nama ini.",
+        "agency_name_unique",
+        None,
+        id="agency_name_unique",
+    ),
+    pytest.param(
+        duplicate_slug,
+        "slug",
+        "Sudah ada SKPD dengan slug ini.",
+        "agency_slug_unique",
+        "agencies_agency.slug",
+        id="agency_slug_unique",
+    ),
+    pytest.param(
+        lambda: AgencyFactory.build(kind="kelurahan"),
+        "kind",
+        INVALID_CHOICE,
+        "agency_kind_valid",
+        None,
+        id="agency_kind_valid",
+    ),
+    pytest.param(
+        own_parent,
+        "parent",
+        "Sebuah SKPD tidak dapat menjadi induk dirinya sendiri.",
+        "agency_not_own_parent",
+        None,
+        id="agency_not_own_parent",
+    ),
+    pytest.param(
+        lambda: AgencyFactory.build(source=""),
+        "source",
+        "Setiap SKPD wajib mencatat sumbernya.",
+        "agency_has_source",
+        None,
+        id="agency_has_source",
+    ),
+    pytest.param(lambda: AgencyFactory.build(name=""), "name", BLANK, "agency_has_name", None, id="agency_has_name"),
+]
+
+
+@pytest.mark.parametrize(("build", "field", "message", "constraint", "sqlite_unique"), CASES)
+def test_full_clean_gives_the_friendly_message_on_the_field(build, field, message, constraint, sqlite_unique):
+    agency = build()
+    with pytest.raises(ValidationError) as excinfo:
+        agency.full_clean()
+    assert message in " ".join(excinfo.value.message_dict.get(field, [])), excinfo.value.message_dict
+
+
+@pytest.mark.parametrize(("build", "field", "message", "constraint", "sqlite_unique"), CASES)
+def test_database_refuses_the_row(build, field, message, constraint, sqlite_unique):
+    agency = build()
+    rows = Agency.objects.count()
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        agency.save()
+    assert_violates(excinfo.value, constraint, sqlite_unique)
+    assert Agency.objects.count() == rows  # nothing written, and the connection is still usable
+
+
+def test_a_valid_agency_passes_full_clean_and_saves():
+    parent = AgencyFactory(name="Dinas Kesehatan")
+    agency = AgencyFactory.build(name="Puskesmas Ahmad Yani", parent=parent, kind=Agency.Kind.PUSKESMAS)
+    agency.full_clean()
+    agency.save()
+    assert parent.children.get() == agency
+
+
+def test_an_existing_agency_does_not_collide_with_itself():
+    agency = AgencyFactory(name="Dinas Kesehatan", slug="dinas-kesehatan")
+    agency.name = "DINAS KESEHATAN"
+    agency.full_clean()  # must not raise: the only row with that name is this one
+    agency.save()
+    assert Agency.objects.get().name == "DINAS KESEHATAN"
+
+
+def test_a_blank_looking_source_is_refused_by_full_clean():
+    agency = AgencyFactory.build(source="   ")
+    with pytest.raises(ValidationError) as excinfo:
+        agency.full_clean()
+    assert excinfo.value.message_dict["source"] == ["Setiap SKPD wajib mencatat sumbernya."]
+
+
+# Queries ---------------------------------------------------------------------------------
+
+
+def test_active_and_unconfirmed():
+    active_confirmed = AgencyFactory(is_active=True, name_confirmed=True)
+    inactive = AgencyFactory(is_active=False, name_confirmed=True)
+    unconfirmed = AgencyFactory(is_active=True, name_confirmed=False)
+    assert set(Agency.objects.active()) == {active_confirmed, unconfirmed}
+    assert set(Agency.objects.unconfirmed()) == {unconfirmed}
+    assert inactive not in Agency.objects.active()
+
+
+def test_certified_and_not_certified_partition_the_agencies():
+    twice = AgencyFactory(name="A dua sertifikat")
+    CertificateFactory(agency=twice)
+    CertificateFactory(agency=twice, issued_on=datetime.date(2013, 1, 10), expires_on=datetime.date(2016, 1, 9))
+    expired = AgencyFactory(name="B kedaluwarsa")
+    CertificateFactory(agency=expired, issued_on=datetime.date(2009, 1, 1), expires_on=datetime.date(2011, 12, 31))
+    never = AgencyFactory(name="C belum pernah")
+    on = datetime.date(2013, 6, 1)
+
+    certified = Agency.objects.certified(on=on)
+    assert list(certified) == [twice]  # once, though it holds two valid certificates
+    assert certified.count() == 1
+    assert list(Agency.objects.not_certified(on=on)) == [expired, never]
+    assert Agency.objects.certified(on=datetime.date(2010, 6, 1)).get() == expired
+    assert Certificate.objects.valid(on=on).count() == 2
+
+
+def test_certified_follows_the_certificate_validity_rules():
+    agency = AgencyFactory()
+    CertificateFactory(
+        agency=agency,
+        status=Certificate.Status.SUSPENDED,
+        status_changed_on=datetime.date(2013, 6, 1),
+        status_reason="Audit surveilans tidak dilaksanakan.",
+    )
+    assert agency in Agency.objects.certified(on=datetime.date(2013, 5, 31))
+    assert agency not in Agency.objects.certified(on=datetime.date(2013, 6, 1))
+    assert agency in Agency.objects.not_certified(on=datetime.date(2013, 6, 1))
+
+
+def test_certified_queries_compose_with_active():
+    inactive = AgencyFactory(is_active=False)
+    CertificateFactory(agency=inactive)
+    on = datetime.date(2013, 6, 1)
+    assert list(Agency.objects.certified(on=on)) == [inactive]
+    assert not Agency.objects.active().certified(on=on).exists()
+
+
+# Text and options ------------------------------------------------------------------------
+
+
+def test_str_is_the_name():
+    assert str(AgencyFactory.build(name="Dinas Kesehatan")) == "Dinas Kesehatan"
+
+
+def test_meta():
+    assert Agency._meta.ordering == ["name"]
+    assert "verbose_name" in Agency._meta.original_attrs
+    assert str(Agency._meta.verbose_name) == "SKPD"
+
+
+def test_ordered_by_name():
+    AgencyFactory(name="Kecamatan Coblong")
+    AgencyFactory(name="Badan Kepegawaian Daerah")
+    assert [a.name for a in Agency.objects.all()] == ["Badan Kepegawaian Daerah", "Kecamatan Coblong"]
