@@ -6,6 +6,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from bandung_iso.db import has_text, require_text
+
+SOURCE_REQUIRED = _("Setiap SKPD wajib mencatat sumbernya.")
+
 
 class AgencyKind(models.TextChoices):
     SEKRETARIAT = "sekretariat", _("Sekretariat")
@@ -117,15 +121,25 @@ class Agency(models.Model):
             ),
             models.CheckConstraint(condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="agency_not_own_parent"),
-            models.CheckConstraint(condition=~Q(source=""), name="agency_has_source"),
-            models.CheckConstraint(condition=~Q(name=""), name="agency_has_name"),
+            has_text("source", name="agency_has_source", message=SOURCE_REQUIRED),
+            has_text("name", name="agency_has_name", message=_("Nama SKPD wajib diisi.")),
         ]
 
     def __str__(self):
         return self.name
 
     def clean(self):
-        if self.parent_id is not None and self.parent_id == self.pk:
+        require_text(self, "source", SOURCE_REQUIRED)
+        if self.parent_id is None or self.pk is None:
+            return
+        if self.parent_id == self.pk:
             raise ValidationError({"parent": _("Sebuah SKPD tidak dapat menjadi induk dirinya sendiri.")})
-        if not (self.source or "").strip():
-            raise ValidationError({"source": _("Setiap SKPD wajib mencatat sumbernya.")})
+        # A loop (A under B under A) spans rows, so no CHECK can see it; the walk is as deep as the tree.
+        seen, ancestor = {self.pk}, self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError(
+                    {"parent": _("SKPD induk ini berada di bawah SKPD ini sendiri; pilih induk lain.")}
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent

@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -94,6 +95,8 @@ class CertificationBodyAdmin(admin.ModelAdmin):
     list_display = ["name", "accreditation_reference", "website"]
     search_fields = ["name", "accreditation_reference"]
     fields = ["name", "accreditation_reference", "website", "notes"]
+    # A typed address without a scheme is an https one (Django 6 makes this the default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Certificate)

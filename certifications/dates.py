@@ -13,6 +13,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import Exact
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -96,12 +97,39 @@ def validate_approximate(value: datetime.date | None, precision: str, *, field: 
         )
 
 
+class MonthDay(models.Func):
+    """A date's "MM-DD", with each database's built-in functions only.
+
+    SQLite keeps dates as ISO text, PostgreSQL formats with an explicit pattern, so neither
+    depends on a session's DateStyle nor on a function that only Django's connection knows.
+    """
+
+    arity = 1
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 6, 5)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'MM-DD')", **extra)
+
+
+class NextDayOfMonth(models.Func):
+    """The day of the month ("01".."31") of the day after a date: "01" exactly on a month's last day."""
+
+    arity = 1
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="substr(date(%(expressions)s, '+1 day'), 9, 2)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char((%(expressions)s) + 1, 'DD')", **extra)
+
+
 def approximate_date_constraints(prefix: str, field: str, precision_field: str) -> list:
     """Named database constraints for one date-with-precision pair."""
     unknown = Q(**{precision_field: DatePrecision.UNKNOWN})
-    month_end = Q()
-    for day in ("-28", "-29", "-30", "-31"):
-        month_end |= Q(**{f"{field}__endswith": day})
     return [
         models.CheckConstraint(
             condition=Q(**{f"{precision_field}__in": DatePrecision.values}),
@@ -111,14 +139,12 @@ def approximate_date_constraints(prefix: str, field: str, precision_field: str) 
             condition=(unknown & Q(**{f"{field}__isnull": True})) | (~unknown & Q(**{f"{field}__isnull": False})),
             name=f"{prefix}_{field}_known_unless_unknown",
         ),
-        # Dates are compared as text ("2012-12-31") so the same check runs on SQLite
-        # and PostgreSQL without database-specific date functions.
         models.CheckConstraint(
-            condition=~Q(**{f"{precision_field}__in": YEAR_PRECISIONS}) | Q(**{f"{field}__endswith": "-12-31"}),
+            condition=~Q(**{f"{precision_field}__in": YEAR_PRECISIONS}) | Exact(MonthDay(field), "12-31"),
             name=f"{prefix}_{field}_year_is_year_end",
         ),
         models.CheckConstraint(
-            condition=~Q(**{precision_field: DatePrecision.MONTH}) | month_end,
+            condition=~Q(**{precision_field: DatePrecision.MONTH}) | Exact(NextDayOfMonth(field), "01"),
             name=f"{prefix}_{field}_month_is_month_end",
         ),
     ]

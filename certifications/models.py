@@ -6,12 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from bandung_iso.db import has_text, require_text
 
 from .dates import DatePrecision, approximate_date_constraints, format_approximate, validate_approximate
+
+SOURCE_REQUIRED = _("Sumber wajib diisi: dari mana data ini berasal.")
 
 
 class Standard(models.Model):
@@ -51,11 +55,18 @@ class Standard(models.Model):
                 name="standard_validity_after_publication",
                 violation_error_message=_("Batas berlaku sertifikat harus sesudah tanggal terbit standar."),
             ),
-            models.CheckConstraint(condition=~Q(source=""), name="standard_has_source"),
+            has_text("source", name="standard_has_source", message=SOURCE_REQUIRED),
         ]
 
     def __str__(self):
         return self.code
+
+    def clean(self):
+        require_text(self, "source", SOURCE_REQUIRED)
+        if self.published_on and self.certificates_valid_until and self.certificates_valid_until <= self.published_on:
+            raise ValidationError(
+                {"certificates_valid_until": _("Batas berlaku sertifikat harus sesudah tanggal terbit standar.")}
+            )
 
 
 class CertificationBody(models.Model):
@@ -75,7 +86,7 @@ class CertificationBody(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["name"],
+                Lower("name"),
                 name="certification_body_name_unique",
                 violation_error_message=_("Lembaga sertifikasi dengan nama ini sudah ada."),
                 violation_error_code="unique",
@@ -202,7 +213,7 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = _("sertifikat")
         verbose_name_plural = _("sertifikat")
-        ordering = ["agency__name", "-expires_on", "pk"]
+        ordering = ["agency__name", F("expires_on").desc(nulls_last=True), "pk"]
         indexes = [models.Index(fields=["issued_on", "expires_on"], name="certificate_validity_idx")]
         constraints = [
             models.UniqueConstraint(
@@ -225,7 +236,7 @@ class Certificate(models.Model):
                     "Sertifikat yang dibekukan atau dicabut wajib mencatat tanggal dan alasannya."
                 ),
             ),
-            models.CheckConstraint(condition=~Q(source=""), name="certificate_has_source"),
+            has_text("source", name="certificate_has_source", message=SOURCE_REQUIRED),
             *approximate_date_constraints("certificate", "issued_on", "issued_precision"),
             *approximate_date_constraints("certificate", "expires_on", "expires_precision"),
         ]
@@ -256,6 +267,8 @@ class Certificate(models.Model):
                 errors["status_reason"] = [_("Tulis alasan pembekuan atau pencabutan.")]
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             errors.setdefault("expires_on", []).append(_("Tanggal kedaluwarsa harus sesudah tanggal terbit."))
+        if not (self.source or "").strip():
+            errors["source"] = [SOURCE_REQUIRED]
         if errors:
             raise ValidationError(errors)
 
@@ -575,7 +588,7 @@ class Ceremony(models.Model):
     class Meta:
         verbose_name = _("upacara penyerahan")
         verbose_name_plural = _("upacara penyerahan")
-        ordering = ["-held_on", "title"]
+        ordering = [F("held_on").desc(nulls_last=True), "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["slug"],
@@ -583,7 +596,7 @@ class Ceremony(models.Model):
                 violation_error_message=_("Slug upacara ini sudah dipakai."),
                 violation_error_code="unique",
             ),
-            models.CheckConstraint(condition=~Q(source=""), name="ceremony_has_source"),
+            has_text("source", name="ceremony_has_source", message=SOURCE_REQUIRED),
             *approximate_date_constraints("ceremony", "held_on", "held_precision"),
         ]
 
@@ -595,6 +608,7 @@ class Ceremony(models.Model):
         return format_approximate(self.held_on, self.held_precision)
 
     def clean(self):
+        require_text(self, "source", SOURCE_REQUIRED)
         validate_approximate(self.held_on, self.held_precision, field="held_on")
 
 
@@ -689,7 +703,7 @@ class Programme(models.Model):
                 name="programme_reported_within_total",
                 violation_error_message=_("Jumlah bersertifikat yang dilaporkan melebihi jumlah SKPD yang dilaporkan."),
             ),
-            models.CheckConstraint(condition=~Q(source=""), name="programme_has_source"),
+            has_text("source", name="programme_has_source", message=SOURCE_REQUIRED),
             *approximate_date_constraints("programme", "reported_on", "reported_precision"),
         ]
 
@@ -701,6 +715,7 @@ class Programme(models.Model):
         return format_approximate(self.reported_on, self.reported_precision)
 
     def clean(self):
+        require_text(self, "source", SOURCE_REQUIRED)
         validate_approximate(self.reported_on, self.reported_precision, field="reported_on")
         if (
             self.reported_certified is not None

@@ -103,6 +103,14 @@ CASES = [
         id="agency_has_source",
     ),
     pytest.param(lambda: AgencyFactory.build(name=""), "name", BLANK, "agency_has_name", None, id="agency_has_name"),
+    pytest.param(
+        lambda: AgencyFactory.build(source="  \n "),
+        "source",
+        "Setiap SKPD wajib mencatat sumbernya.",
+        "agency_has_source",
+        None,
+        id="agency_has_source-white-space",
+    ),
 ]
 
 
@@ -214,3 +222,16 @@ def test_ordered_by_name():
     AgencyFactory(name="Kecamatan Coblong")
     AgencyFactory(name="Badan Kepegawaian Daerah")
     assert [a.name for a in Agency.objects.all()] == ["Badan Kepegawaian Daerah", "Kecamatan Coblong"]
+
+
+def test_a_loop_of_parents_is_refused():
+    """A under B under A: no CHECK can see across rows, so clean() walks the tree."""
+    top = AgencyFactory(name="Dinas Kesehatan")
+    middle = AgencyFactory(name="UPTD Uji", parent=top)
+    bottom = AgencyFactory(name="Puskesmas Uji", parent=middle)
+    top.parent = bottom
+    with pytest.raises(ValidationError) as excinfo:
+        top.full_clean()
+    assert "berada di bawah SKPD ini sendiri" in " ".join(excinfo.value.message_dict["parent"])
+    top.parent = None
+    bottom.full_clean()  # the plain chain stays valid

@@ -75,8 +75,8 @@ def duplicate_standard_code():
 
 
 def duplicate_body_name():
-    CertificationBodyFactory(name="PT Sucofindo")
-    return CertificationBodyFactory.build(name="PT Sucofindo")
+    CertificationBodyFactory(name="Lembaga Contoh")
+    return CertificationBodyFactory.build(name="LEMBAGA contoh")  # case does not make another body
 
 
 def duplicate_certificate_number():
@@ -114,7 +114,7 @@ CASES = [
         lambda: StandardFactory.build(
             code="ISO 9001:2015", published_on=D(2015, 9, 15), certificates_valid_until=D(2015, 9, 15)
         ),
-        NON_FIELD_ERRORS,
+        "certificates_valid_until",
         "Batas berlaku sertifikat harus sesudah tanggal terbit standar.",
         "standard_validity_after_publication",
     ),
@@ -122,10 +122,9 @@ CASES = [
     # CertificationBody
     case(
         duplicate_body_name,
-        "name",
+        NON_FIELD_ERRORS,
         "Lembaga sertifikasi dengan nama ini sudah ada.",
         "certification_body_name_unique",
-        "certifications_certificationbody.name",
     ),
     # Certificate
     case(
@@ -220,11 +219,27 @@ CASES = [
 
 # More than one way to break some constraints.
 CASES += [
+    *[
+        pytest.param(
+            build,
+            "source",
+            "Sumber wajib diisi: dari mana data ini berasal.",
+            f"{name}_has_source",
+            None,
+            id=f"{name}_has_source-white-space",
+        )
+        for name, build in (
+            ("standard", lambda: StandardFactory.build(code="ISO 9001:2015", source=" \t ")),
+            ("certificate", lambda: certificate(source="   ")),
+            ("ceremony", lambda: CeremonyFactory.build(source=" ")),
+            ("programme", lambda: ProgrammeFactory.build(source="\n")),
+        )
+    ],
     pytest.param(
         lambda: StandardFactory.build(
             code="ISO 9001:2015", published_on=D(2015, 9, 15), certificates_valid_until=D(2015, 9, 14)
         ),
-        NON_FIELD_ERRORS,
+        "certificates_valid_until",
         "Batas berlaku sertifikat harus sesudah tanggal terbit standar.",
         "standard_validity_after_publication",
         None,
@@ -412,17 +427,10 @@ def test_a_good_approximate_date_passes_full_clean_and_saves(date_field, precisi
     assert getattr(instance, date_field) == value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "month_is_month_end only checks that the stored day is 28-31 (text comparison), so "
-        "2013-04-28 at month precision passes the database; full_clean() does refuse it"
-    ),
-)
-def test_database_refuses_a_month_precision_date_that_is_not_the_month_end():
+@pytest.mark.parametrize("day", [D(2013, 4, 28), D(2013, 4, 29), D(2012, 2, 28), D(2013, 1, 30)])
+def test_database_refuses_a_month_precision_date_that_is_not_the_month_end(day):
     cert = certificate(expires_on=None, expires_precision=DatePrecision.UNKNOWN)
-    cert.issued_on, cert.issued_precision = D(2013, 4, 28), DatePrecision.MONTH
+    cert.issued_on, cert.issued_precision = day, DatePrecision.MONTH
     with pytest.raises(ValidationError):
         cert.full_clean()
     try:
@@ -431,7 +439,7 @@ def test_database_refuses_a_month_precision_date_that_is_not_the_month_end():
     except IntegrityError as error:
         assert_violates(error, "certificate_issued_on_month_is_month_end")
     else:
-        raise AssertionError("the database accepted 2013-04-28 as the end of a month")
+        raise AssertionError(f"the database accepted {day} as the end of a month")
 
 
 # Certificate numbers ----------------------------------------------------------------------
