@@ -29,6 +29,13 @@ class DatePrecision(models.TextChoices):
     UNKNOWN = "unknown", _("tidak diketahui")
 
 
+def precision_field(verbose_name, *, help_text) -> models.CharField:
+    """The precision half of a date-with-precision pair."""
+    return models.CharField(
+        verbose_name, max_length=12, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN, help_text=help_text
+    )
+
+
 def period_end(value: datetime.date, precision: str) -> datetime.date:
     """The last day of the period that ``value`` stands for at ``precision``."""
     if precision == DatePrecision.MONTH:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from bandung_iso.db import has_text, require_text
 
-from .dates import DatePrecision, approximate_date_constraints, format_approximate, validate_approximate
+from .dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
 
 SOURCE_REQUIRED = _("Sumber wajib diisi: dari mana data ini berasal.")
 
@@ -169,12 +169,8 @@ class Certificate(models.Model):
         blank=True,
         help_text=_("Untuk tanggal yang hanya diketahui tahunnya, isi 31 Desember tahun itu dan pilih ketelitiannya."),
     )
-    issued_precision = models.CharField(
-        _("ketelitian tanggal terbit"),
-        max_length=12,
-        choices=DatePrecision.choices,
-        default=DatePrecision.UNKNOWN,
-        help_text=_("Seberapa pasti tanggal terbit diketahui."),
+    issued_precision = precision_field(
+        _("ketelitian tanggal terbit"), help_text=_("Seberapa pasti tanggal terbit diketahui.")
     )
     expires_on = models.DateField(
         _("tanggal kedaluwarsa"),
@@ -182,11 +178,8 @@ class Certificate(models.Model):
         blank=True,
         help_text=_("Hari terakhir sertifikat berlaku. Tanpa tanggal ini sertifikat tidak dihitung berlaku."),
     )
-    expires_precision = models.CharField(
+    expires_precision = precision_field(
         _("ketelitian tanggal kedaluwarsa"),
-        max_length=12,
-        choices=DatePrecision.choices,
-        default=DatePrecision.UNKNOWN,
         help_text=_("Tanggal turunan (terbit + 3 tahun) tidak lebih pasti daripada tanggal terbitnya."),
     )
     status = models.CharField(
@@ -561,13 +554,7 @@ class Ceremony(models.Model):
         blank=True,
         help_text=_("Untuk tanggal yang hanya diketahui tahunnya, isi 31 Desember tahun itu."),
     )
-    held_precision = models.CharField(
-        _("ketelitian tanggal"),
-        max_length=12,
-        choices=DatePrecision.choices,
-        default=DatePrecision.UNKNOWN,
-        help_text=_("Seberapa pasti tanggal upacara diketahui."),
-    )
+    held_precision = precision_field(_("ketelitian tanggal"), help_text=_("Seberapa pasti tanggal upacara diketahui."))
     venue = models.CharField(_("tempat"), max_length=200, blank=True, help_text=_("Tempat upacara, bila diketahui."))
     presided_by = models.CharField(
         _("diserahkan oleh"), max_length=200, blank=True, help_text=_("Pejabat yang menyerahkan sertifikat.")
@@ -668,12 +655,8 @@ class Programme(models.Model):
     reported_on = models.DateField(
         _("tanggal laporan"), null=True, blank=True, help_text=_("Kapan angka itu dilaporkan.")
     )
-    reported_precision = models.CharField(
-        _("ketelitian tanggal laporan"),
-        max_length=12,
-        choices=DatePrecision.choices,
-        default=DatePrecision.UNKNOWN,
-        help_text=_("Seberapa pasti tanggal laporan diketahui."),
+    reported_precision = precision_field(
+        _("ketelitian tanggal laporan"), help_text=_("Seberapa pasti tanggal laporan diketahui.")
     )
     source = models.TextField(_("sumber"), help_text=_("Sumber target dan angka yang dilaporkan."))
     notes = models.TextField(_("catatan"), blank=True, help_text=_("Tafsiran atas sumber."))

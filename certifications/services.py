@@ -61,12 +61,16 @@ def _upsert(model, *, lookup: dict, values: dict, report: LoadReport, label: str
     return instance
 
 
-def _only_fields(model, record: dict, where: str, *, skip: tuple = ()) -> dict:
+def _upsert_record(model, record: dict, *, key: str, where: str, report: LoadReport):
+    """Upsert one record of the reference file on its natural ``key``; unknown keys are refused."""
     names = {f.name for f in model._meta.concrete_fields} - {"id"}
-    unknown = sorted(set(record) - names - set(skip))
+    unknown = sorted(set(record) - names)
     if unknown:
         raise DataFileError([f"{where}: kunci tidak dikenal: {', '.join(unknown)}"])
-    return {key: value for key, value in record.items() if key in names}
+    if not record.get(key):
+        raise DataFileError([f"{where}.{key} wajib diisi"])
+    values = {name: value for name, value in record.items() if name != key}
+    return _upsert(model, lookup={key: record[key]}, values=values, report=report, label=record[key], where=where)
 
 
 @transaction.atomic
@@ -79,28 +83,18 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
     With ``dry_run`` the same work is done and then rolled back, so the report is exact.
     """
     report = LoadReport()
-    standards = {}
-    for i, record in enumerate(reference.standards):
-        values = _only_fields(Standard, record, f"standards[{i}]")
-        code = values.pop("code")
-        standards[code] = _upsert(
-            Standard, lookup={"code": code}, values=values, report=report, label=code, where=f"standards[{i}]"
-        )
+    standards = {
+        record["code"]: _upsert_record(Standard, record, key="code", where=f"standards[{i}]", report=report)
+        for i, record in enumerate(reference.standards)
+    }
     for code in {row.certificate_standard for row in rows} - set(standards) - {""}:
         standards[code] = Standard.objects.get(code=code)
-
     if reference.programme:
-        values = _only_fields(Programme, reference.programme, "programme")
-        slug = values.pop("slug")
-        _upsert(Programme, lookup={"slug": slug}, values=values, report=report, label=slug, where="programme")
-
-    ceremonies = {}
-    for i, record in enumerate(reference.ceremonies):
-        values = _only_fields(Ceremony, record, f"ceremonies[{i}]")
-        slug = values.pop("slug")
-        ceremonies[slug] = _upsert(
-            Ceremony, lookup={"slug": slug}, values=values, report=report, label=slug, where=f"ceremonies[{i}]"
-        )
+        _upsert_record(Programme, reference.programme, key="slug", where="programme", report=report)
+    ceremonies = {
+        record["slug"]: _upsert_record(Ceremony, record, key="slug", where=f"ceremonies[{i}]", report=report)
+        for i, record in enumerate(reference.ceremonies)
+    }
 
     # Parents may come later in the file than their children: agencies first, parents second.
     agencies = {}

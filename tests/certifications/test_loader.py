@@ -286,3 +286,13 @@ def test_a_number_without_a_body_is_kept_and_found_again(tmp_path):
     certificate = Certificate.objects.get(agency__slug="dinas-sosial")
     assert (certificate.number, certificate.body) == ("0421/2012", None)
     assert "Tidak ada perubahan" in output
+
+
+def test_reference_file_with_an_unknown_key_names_it(tmp_path):
+    reference = tmp_path / "reference.json"
+    text = SHIPPED_REFERENCE.read_text(encoding="utf-8").replace('"venue":', '"tempat": "x", "venue":')
+    reference.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"ceremonies\[0\]: kunci tidak dikenal: tempat"):
+        load("--reference", str(reference))
+    assert not Agency.objects.exists()
+    assert not Standard.objects.exists()
