@@ -21,12 +21,12 @@ class LoadReport:
     """What a load did, or would do: counts per model and action."""
 
     counts: Counter = field(default_factory=Counter)
-    changes: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (action, model, label)
 
     def record(self, model: type, action: str, label: str) -> None:
         self.counts[(model._meta.verbose_name_plural, action)] += 1
         if action != "unchanged":
-            self.changes.append(f"{action}: {model._meta.verbose_name} {label}")
+            self.changes.append((action, str(model._meta.verbose_name), label))
 
     @property
     def changed(self) -> bool:
@@ -179,7 +179,7 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
             ceremony = ceremonies.get(row.ceremony) or Ceremony.objects.get(slug=row.ceremony)
             if not ceremony.certificates.filter(pk=certificate.pk).exists():
                 ceremony.certificates.add(certificate)
-                report.changes.append(f"linked: {row.slug} -> {row.ceremony}")
+                report.changes.append(("linked", str(Ceremony._meta.verbose_name), f"{row.ceremony} <- {row.slug}"))
 
     if dry_run:
         transaction.set_rollback(True)

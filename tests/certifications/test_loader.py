@@ -296,3 +296,14 @@ def test_reference_file_with_an_unknown_key_names_it(tmp_path):
         load("--reference", str(reference))
     assert not Agency.objects.exists()
     assert not Standard.objects.exists()
+
+
+def test_verbosity_zero_is_silent_and_two_lists_each_change():
+    quiet = io.StringIO()
+    call_command("load_initial_agencies", verbosity=0, stdout=quiet)
+    assert quiet.getvalue() == ""
+    assert Agency.objects.count() == 45
+    Agency.objects.filter(slug="dinas-sosial").update(notes="diubah di shell")
+    loud = io.StringIO()
+    call_command("load_initial_agencies", verbosity=2, stdout=loud)
+    assert "diperbarui: SKPD dinas-sosial" in loud.getvalue()

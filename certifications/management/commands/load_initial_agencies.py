@@ -7,7 +7,7 @@ from certifications.initial_data import DataFileError, read_agencies, read_refer
 from certifications.models import Ceremony, Standard
 from certifications.services import load_initial_data
 
-ACTIONS = {"created": "dibuat", "updated": "diperbarui", "unchanged": "tidak berubah"}
+ACTIONS = {"created": "dibuat", "updated": "diperbarui", "unchanged": "tidak berubah", "linked": "ditautkan"}
 
 
 class Command(BaseCommand):
@@ -50,11 +50,13 @@ class Command(BaseCommand):
                 "Tidak ada yang dimuat; perbaiki berkasnya:\n" + "\n".join(f"  - {p}" for p in error.problems)
             ) from None
 
+        if verbosity == 0:
+            return
         for (model_name, action), count in sorted(report.counts.items()):
             self.stdout.write(f"{model_name}: {count} {ACTIONS[action]}")
         if verbosity > 1:
-            for change in report.changes:
-                self.stdout.write(f"  {change}")
+            for action, model_name, label in report.changes:
+                self.stdout.write(f"  {ACTIONS[action]}: {model_name} {label}")
         if dry_run:
             self.stdout.write(self.style.WARNING("Uji coba (--dry-run): tidak ada yang disimpan."))
         elif report.changed:
