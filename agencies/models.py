@@ -2,8 +2,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bandung_iso.db import has_text, require_text
@@ -25,7 +26,38 @@ class AgencyKind(models.TextChoices):
     UNKNOWN = "tidak_diketahui", _("Belum diketahui")
 
 
+class AgencyStatus(models.TextChoices):
+    """Where an agency stands on a given day, as the public register shows it."""
+
+    CERTIFIED = "certified", _("bersertifikat")
+    SUSPENDED = "suspended", _("dibekukan")
+    WITHDRAWN = "withdrawn", _("dicabut")
+    EXPIRED = "expired", _("tidak berlaku lagi")
+    NOT_YET = "not_yet", _("belum bersertifikat")
+
+
 class AgencyQuerySet(models.QuerySet):
+    def with_status(self, *, on: datetime.date):
+        """Annotate ``status`` (an ``AgencyStatus``) on ``on``, in the list query itself.
+
+        A valid certificate wins; then a suspension, then a withdrawal in force on that day;
+        an agency that held a certificate before but none now is ``expired`` (printed expiry
+        or the standard's end); one never issued a certificate by then is ``not_yet``.
+        """
+        from certifications.models import Certificate
+
+        mine = Certificate.objects.filter(agency=OuterRef("pk"))
+        return self.annotate(
+            status=Case(
+                When(Exists(mine.valid(on=on)), then=Value(AgencyStatus.CERTIFIED)),
+                When(Exists(mine.suspended(on=on)), then=Value(AgencyStatus.SUSPENDED)),
+                When(Exists(mine.withdrawn(on=on)), then=Value(AgencyStatus.WITHDRAWN)),
+                When(Exists(mine.filter(issued_on__lte=on)), then=Value(AgencyStatus.EXPIRED)),
+                default=Value(AgencyStatus.NOT_YET),
+                output_field=models.CharField(),
+            )
+        )
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -127,6 +159,9 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("agencies:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         require_text(self, "source", SOURCE_REQUIRED)

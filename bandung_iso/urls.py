@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -8,5 +9,12 @@ admin.site.index_title = _("Pengelolaan data sertifikasi SKPD")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("portal.urls")),
 ]
+
+# Indonesian without a prefix, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", include("portal.urls")),
+    path("", include("agencies.urls")),
+    path("", include("certifications.urls")),
+    prefix_default_language=False,
+)

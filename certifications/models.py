@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,18 @@ class CertificateStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("dicabut")
 
 
+class CertificateState(models.TextChoices):
+    """A certificate's standing on one day, as the public certificate check answers it."""
+
+    VALID = "valid", _("berlaku")
+    SUSPENDED = "suspended", _("dibekukan")
+    WITHDRAWN = "withdrawn", _("dicabut")
+    EXPIRED = "expired", _("kedaluwarsa")
+    STANDARD_LAPSED = "standard_lapsed", _("standarnya tidak berlaku lagi")
+    NOT_YET_VALID = "not_yet_valid", _("belum berlaku")
+    UNKNOWN = "unknown", _("tidak dapat dipastikan (tanggal tidak diketahui)")
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid(self, *, on: datetime.date):
         """Certificates in force on ``on``.
@@ -117,6 +130,13 @@ class CertificateQuerySet(models.QuerySet):
             Q(standard__certificates_valid_until__isnull=True) | Q(standard__certificates_valid_until__gte=on),
             Q(status=Certificate.Status.ACTIVE) | Q(status_changed_on__gt=on),
         )
+
+    def suspended(self, *, on: datetime.date):
+        """Issued by ``on`` and suspended on or before it (and not reinstated since)."""
+        return self.filter(issued_on__lte=on, status=CertificateStatus.SUSPENDED, status_changed_on__lte=on)
+
+    def withdrawn(self, *, on: datetime.date):
+        return self.filter(issued_on__lte=on, status=CertificateStatus.WITHDRAWN, status_changed_on__lte=on)
 
     def expiring(self, *, on: datetime.date, within_days: int):
         """Valid on ``on`` and ceasing to be valid within ``within_days``: printed expiry or the standard's end."""
@@ -237,6 +257,23 @@ class Certificate(models.Model):
     def __str__(self):
         number = self.number or _("nomor tidak diketahui")
         return f"{self.agency} — {self.standard} ({number})"
+
+    def state_on(self, day: datetime.date) -> str:
+        """The ``CertificateState`` on ``day``; the same rules as ``Certificate.objects.valid``."""
+        if self.status != CertificateStatus.ACTIVE and self.status_changed_on and self.status_changed_on <= day:
+            return (
+                CertificateState.SUSPENDED if self.status == CertificateStatus.SUSPENDED else CertificateState.WITHDRAWN
+            )
+        if self.issued_on is None or self.expires_on is None:
+            return CertificateState.UNKNOWN
+        if day < self.issued_on:
+            return CertificateState.NOT_YET_VALID
+        lapse = self.standard.certificates_valid_until
+        if lapse is not None and lapse < day and lapse < self.expires_on:
+            return CertificateState.STANDARD_LAPSED
+        if self.expires_on < day:
+            return CertificateState.EXPIRED
+        return CertificateState.VALID
 
     @property
     def issued_display(self) -> str:
@@ -589,6 +626,9 @@ class Ceremony(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.held_display})"
+
+    def get_absolute_url(self):
+        return reverse("certifications:ceremony_detail", kwargs={"slug": self.slug})
 
     @property
     def held_display(self) -> str:

@@ -22,3 +22,8 @@ def home(request):
             unconfirmed_count=Agency.objects.unconfirmed().count(),
         )
     return render(request, "portal/home.html", context)
+
+
+@require_safe
+def about(request):
+    return render(request, "portal/about.html", {})

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agencies"
+
+urlpatterns = [
+    path("skpd/", views.agency_list, name="list"),
+    path("skpd/<slug:slug>/", views.agency_detail, name="detail"),
+]
