@@ -75,6 +75,13 @@ class AgencyQuerySet(models.QuerySet):
     def unconfirmed(self):
         return self.filter(name_confirmed=False)
 
+    def search(self, text: str):
+        """Agencies whose name or short name contains ``text`` (case-insensitive); all when it is blank."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+
 
 class Agency(models.Model):
     """A Satuan Kerja Perangkat Daerah (SKPD) of Pemerintah Kota Bandung."""

@@ -5,8 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Max, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -116,20 +116,28 @@ class CertificateState(models.TextChoices):
     UNKNOWN = "unknown", _("tidak dapat dipastikan (tanggal tidak diketahui)")
 
 
+def valid_on(day: datetime.date, prefix: str = "") -> Q:
+    """The condition for a certificate in force on ``day``, for filters and conditional aggregates.
+
+    Issued on or before that day, not expired, the standard still recognised, and not
+    suspended or withdrawn by then. A date known only roughly is stored as its period's
+    last day, so it counts through the end of that period. Unknown dates never count.
+    ``prefix`` reaches the certificate through a relation ("certificates__").
+    """
+    return (
+        Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": day})
+        & (
+            Q(**{f"{prefix}standard__certificates_valid_until__isnull": True})
+            | Q(**{f"{prefix}standard__certificates_valid_until__gte": day})
+        )
+        & (Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day}))
+    )
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid(self, *, on: datetime.date):
-        """Certificates in force on ``on``.
-
-        Issued on or before that day, not expired, the standard still recognised, and not
-        suspended or withdrawn by then. A date known only roughly is stored as its period's
-        last day, so it counts through the end of that period. Unknown dates never count.
-        """
-        return self.filter(
-            Q(issued_on__lte=on),
-            Q(expires_on__gte=on),
-            Q(standard__certificates_valid_until__isnull=True) | Q(standard__certificates_valid_until__gte=on),
-            Q(status=Certificate.Status.ACTIVE) | Q(status_changed_on__gt=on),
-        )
+        """Certificates in force on ``on`` (see ``valid_on``)."""
+        return self.filter(valid_on(on))
 
     def suspended(self, *, on: datetime.date):
         """Issued by ``on`` and suspended on or before it (and not reinstated since)."""
@@ -144,6 +152,17 @@ class CertificateQuerySet(models.QuerySet):
         return self.valid(on=on).filter(
             Q(expires_on__lte=last_day) | Q(standard__certificates_valid_until__lte=last_day)
         )
+
+    def with_number(self, number: str):
+        """Certificates whose printed number is exactly ``number`` (trimmed, letter case ignored).
+
+        Never a near match: no prefix, no wildcard (``%`` and ``_`` are literal), and a blank
+        ``number`` matches nothing, as an unknown number is stored blank.
+        """
+        number = (number or "").strip()
+        if not number:
+            return self.none()
+        return self.filter(number__iexact=number)
 
 
 class Certificate(models.Model):
@@ -750,20 +769,30 @@ class Programme(models.Model):
             )
 
     def progress(self, *, on: datetime.date) -> Progress:
-        """Certified agencies against the target on ``on``, with why the others lapsed."""
-        certified = Agency.objects.certified(on=on)
-        reasons = (
+        """Certified agencies against the target on ``on``, with why the others lapsed.
+
+        One query: the certificates issued by then, grouped per agency into flags (holds a
+        valid one, holds an expired one, ...), then summed; lapse reasons count only the
+        agencies without a valid certificate.
+        """
+
+        def flag(condition: Q):
+            return Max(Case(When(condition, then=Value(1)), default=Value(0)))
+
+        def unless_valid(name: str):
+            return Coalesce(Sum(Case(When(has_valid=0, then=F(f"has_{name}")), default=Value(0))), 0)
+
+        reasons = ("expired", "standard_lapsed", "suspended", "withdrawn")
+        totals = (
             Certificate.objects.filter(issued_on__lte=on)
-            .exclude(agency__in=certified)
-            .aggregate(
-                expired=Count("agency", distinct=True, filter=Q(expires_on__lt=on)),
-                standard_lapsed=Count("agency", distinct=True, filter=Q(standard__certificates_valid_until__lt=on)),
-                suspended=Count(
-                    "agency", distinct=True, filter=Q(status=Certificate.Status.SUSPENDED, status_changed_on__lte=on)
-                ),
-                withdrawn=Count(
-                    "agency", distinct=True, filter=Q(status=Certificate.Status.WITHDRAWN, status_changed_on__lte=on)
-                ),
+            .values("agency")
+            .annotate(
+                has_valid=flag(valid_on(on)),
+                has_expired=flag(Q(expires_on__lt=on)),
+                has_standard_lapsed=flag(Q(standard__certificates_valid_until__lt=on)),
+                has_suspended=flag(Q(status=CertificateStatus.SUSPENDED, status_changed_on__lte=on)),
+                has_withdrawn=flag(Q(status=CertificateStatus.WITHDRAWN, status_changed_on__lte=on)),
             )
+            .aggregate(certified=Coalesce(Sum("has_valid"), 0), **{name: unless_valid(name) for name in reasons})
         )
-        return Progress(on=on, certified=certified.count(), target=self.target_agencies, **reasons)
+        return Progress(on=on, target=self.target_agencies, **totals)

@@ -2,28 +2,76 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from agencies.models import Agency
-from certifications.models import Programme, Standard
+from certifications.models import Programme
+
+from . import dashboard
+from .params import AsOfForm, BadParameter, bad_request, cleaned
 
 
 @require_safe
 def home(request):
-    """The programme's headline: where the city stood on its deadline and where it stands today."""
+    """The dashboard: the programme's standing on its deadline (or a chosen day) and today."""
+    try:
+        chosen = cleaned(AsOfForm, request)["per"]
+    except BadParameter as error:
+        return bad_request(request, error)
     programme = Programme.objects.current()
-    context = {"programme": programme}
+    board = None
     if programme is not None:
-        today = timezone.localdate()
-        context.update(
-            today=today,
-            at_deadline=programme.progress(on=programme.deadline),
-            at_today=programme.progress(on=today),
-            deadline_passed=today > programme.deadline,
-            lapsed_standards=list(Standard.objects.filter(certificates_valid_until__lt=today)),
-            unconfirmed_count=Agency.objects.unconfirmed().count(),
-        )
-    return render(request, "portal/home.html", context)
+        board = dashboard.build(programme, today=timezone.localdate(), chosen=chosen)
+    return render(request, "portal/dashboard.html", {"programme": programme, "board": board})
 
 
 @require_safe
 def about(request):
-    return render(request, "portal/about.html", {})
+    """What the portal holds, where each figure comes from, what is missing, and the counting rules.
+
+    Every number is read from the database in a fixed number of queries: one aggregate per
+    table, one grouped query for the agencies' sources, and the short reference tables.
+    """
+    # Imported here so that this view's change stays inside this function of a shared file.
+    from django.db.models import Count, Q
+    from django.utils.translation import gettext_lazy as _
+
+    from agencies.models import Agency
+    from certifications.dates import DatePrecision
+    from certifications.models import Audit, Ceremony, Certificate, Standard
+    from certifications.services import CERTIFICATE_YEARS
+
+    sources_shown = 10
+    agencies = Agency.objects.aggregate(total=Count("pk"), unconfirmed=Count("pk", filter=Q(name_confirmed=False)))
+    certificates = Certificate.objects.aggregate(
+        total=Count("pk"),
+        unnumbered=Count("pk", filter=Q(number="")),
+        body_unknown=Count("pk", filter=Q(body__isnull=True)),
+        scope_unknown=Count("pk", filter=Q(scope="")),
+        **{f"issued_{value}": Count("pk", filter=Q(issued_precision=value)) for value in DatePrecision.values},
+    )
+    rough_labels = {
+        DatePrecision.MONTH: _("hanya bulan dan tahunnya diketahui"),
+        DatePrecision.YEAR: _("hanya tahunnya diketahui"),
+        DatePrecision.ABOUT_YEAR: _('hanya perkiraan tahunnya ("sekitar")'),
+        DatePrecision.BY_YEAR: _('hanya batas tahunnya ("paling lambat")'),
+    }
+    certificates["issued_rough"] = sum(certificates[f"issued_{value}"] for value in rough_labels)
+    audits = Audit.objects.aggregate(total=Count("pk", distinct=True), findings=Count("findings"))
+    agency_sources = list(
+        Agency.objects.values("source").annotate(agencies=Count("pk")).order_by("-agencies", "source")
+    )
+    programme = Programme.objects.current()
+    ceremonies = list(Ceremony.objects.all())
+    context = {
+        "agencies": agencies,
+        "certificates": certificates,
+        "issued_rough": [(rough_labels[value], certificates[f"issued_{value}"]) for value in rough_labels],
+        "audits": audits,
+        "agency_sources": agency_sources[:sources_shown],
+        "agency_sources_more": max(len(agency_sources) - sources_shown, 0),
+        "programme": programme,
+        "agencies_missing": max(programme.target_agencies - agencies["total"], 0) if programme else 0,
+        "ceremonies": ceremonies,
+        "ceremonies_undated": [ceremony for ceremony in ceremonies if ceremony.held_precision != DatePrecision.DAY],
+        "standards": list(Standard.objects.all()),
+        "validity_years": CERTIFICATE_YEARS,
+    }
+    return render(request, "portal/about.html", context)

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from tests.factories import UserFactory
@@ -9,3 +11,25 @@ def staff_client(client, db):
     user = UserFactory(username="admin", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
+
+
+# Playwright's sync API runs an event loop in the test thread; the test itself only sets
+# up data through the ORM, which Django would otherwise refuse in that thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a browser that Playwright downloads."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}

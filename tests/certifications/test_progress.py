@@ -192,7 +192,7 @@ def test_progress_runs_a_fixed_number_of_queries(agencies, django_assert_num_que
     builders = [exact, outlived_by_its_standard, suspended, withdrawn]
     for index in range(agencies):
         builders[index % len(builders)]()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         progress = programme.progress(on=D(2013, 6, 1))
     # On 1 June 2013: the exact ones are valid, the 2016 ones not yet issued, the others suspended/withdrawn.
     exact_count = len(range(0, agencies, 4))

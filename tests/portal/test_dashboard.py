@@ -1,0 +1,278 @@
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Agency
+from certifications.dates import DatePrecision
+from certifications.models import Certificate, Finding
+from portal import dashboard
+from tests.factories import (
+    AgencyFactory,
+    AuditFactory,
+    CeremonyFactory,
+    CertificateFactory,
+    FindingFactory,
+    ProgrammeFactory,
+    StandardFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_initial_agencies", verbosity=0)
+
+
+def iso_2015():
+    return StandardFactory(code="ISO 9001:2015", published_on=D(2015, 9, 15), certificates_valid_until=None)
+
+
+def test_after_the_deadline_it_leads_with_the_deadline_and_shows_today_beside(client, loaded):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.day == D(2013, 12, 31)
+    assert (board.lead.certified, board.lead.target, board.lead.percent, board.lead.remaining) == (44, 83, 53, 39)
+    assert (board.at_today.certified, board.at_today.remaining) == (0, 83)
+    assert board.at_today.on == timezone.localdate()
+    html = response.content.decode()
+    assert "<strong>44</strong> dari 83 SKPD bersertifikat" in html
+    assert "<strong>0</strong> dari 83 SKPD bersertifikat" in html
+    assert "Pada batas waktu" in html
+    assert "Batas waktu itu sudah lewat" in html
+
+
+def test_it_says_why_today_differs(client, loaded):
+    html = client.get("/").content.decode()
+    assert "44 SKPD memegang sertifikat yang sudah kedaluwarsa" in html
+    assert "Sertifikat ISO 9001:2008 tidak berlaku lagi setelah 15 September 2018" in html
+    assert "Tidak ada perpanjangan atau sertifikat baru yang tercatat" in html
+
+
+def test_it_says_how_old_the_data_is(client, loaded):
+    html = client.get("/").content.decode()
+    assert 'data-testid="stale"' in html
+    assert "Catatan terbaru di portal ini berasal dari tahun 2012" in html
+
+
+def test_where_the_register_is_incomplete_it_says_so(client, loaded):
+    html = client.get("/").content.decode()
+    assert "Nama 35 SKPD belum diketahui, dan 44 sertifikat tidak bertanggal pasti" in html
+    assert "Jenis dan nama 35 SKPD belum diketahui" in html
+    assert "44 dari 83 SKPD bersertifikat (sekitar 2012)" in html
+    assert "Lintasjabar.com" in html
+
+
+def test_the_latest_ceremony_shows_its_approximate_date(client, loaded):
+    html = client.get("/").content.decode()
+    assert "Penyerahan sertifikat SMM ISO 9001:2008 kepada 9 SKPD" in html
+    assert "sekitar 2012" in html
+    assert "Hotel Grand Pasundan, Jln. Peta, Bandung" in html
+    assert "/upacara/penyerahan-sertifikat-hotel-grand-pasundan/" in html
+
+
+def test_the_chart_over_time_and_its_table_carry_the_same_numbers(client, loaded):
+    response = client.get("/")
+    points = {p.day: p.value for p in response.context["board"].series.points}
+    assert points[D(2011, 12, 31)] == 0
+    assert points[D(2012, 12, 31)] == 44
+    assert points[D(2015, 12, 31)] == 44
+    assert points[D(2016, 12, 31)] == 0
+    assert points[timezone.localdate()] == 0
+    html = response.content.decode()
+    assert '<title id="over-time-title">' in html
+    assert '<desc id="over-time-desc">' in html
+    assert '<th scope="row">31 Desember 2012</th><td>44</td><td>83</td>' in html
+
+
+def test_the_chart_by_kind(client, loaded):
+    rows = {row["kind"]: row for row in client.get("/").context["board"].kind_rows}
+    assert (rows[Agency.Kind.UNKNOWN]["total"], rows[Agency.Kind.UNKNOWN]["certified"]) == (35, 35)
+    assert (rows[Agency.Kind.DINAS]["total"], rows[Agency.Kind.DINAS]["certified"]) == (4, 3)
+    assert sum(row["certified"] for row in rows.values()) == 44
+
+
+def test_svg_numbers_are_not_localised(client, loaded):
+    """Indonesian writes 52,3; an SVG coordinate must stay 52.3."""
+    html = client.get("/").content.decode()
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    assert len(svgs) == 4  # two progress bars, two charts
+    polyline = re.search(r'<polyline class="series" points="([^"]+)"', html).group(1)
+    assert re.fullmatch(r"[\d.]+,[\d.]+( [\d.]+,[\d.]+)+", polyline)
+    for svg in svgs:
+        assert not re.search(r'="[\d.]*\d,\d+"', svg), svg
+
+
+@pytest.mark.parametrize(("per", "certified"), [("2013-12-31", 44), ("2012-12-30", 0), ("2016-06-01", 0)])
+def test_any_date_shows_the_state_on_that_day(client, loaded, per, certified):
+    response = client.get("/", {"per": per})
+    board = response.context["board"]
+    assert board.chosen
+    assert board.day == D.fromisoformat(per)
+    assert board.lead.certified == certified
+    assert "Kembali ke tampilan bawaan" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("per", "message"),
+    [
+        ("2013-02-30", "Tanggal harus berbentuk TTTT-BB-HH"),
+        ("31-12-2013", "Tanggal harus berbentuk TTTT-BB-HH"),
+        ("1900-01-01", "Tanggal harus antara 1990-01-01"),
+        ("9999-12-31", "Tanggal harus antara 1990-01-01"),
+        ("2013-12-31\x00", "Tanggal harus berbentuk TTTT-BB-HH"),
+    ],
+)
+def test_a_bad_date_is_a_clear_400(client, per, message):
+    response = client.get("/", {"per": per})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<code>per</code>" in html
+    assert message in html
+
+
+def test_before_the_deadline_it_leads_with_today(client):
+    today = timezone.localdate()
+    ProgrammeFactory(deadline=today + datetime.timedelta(days=400), target_agencies=10)
+    CertificateFactory(
+        standard=iso_2015(),
+        issued_on=today - datetime.timedelta(days=10),
+        expires_on=today + datetime.timedelta(days=1000),
+    )
+    response = client.get("/")
+    board = response.context["board"]
+    assert board.day == today
+    assert board.at_today is None
+    assert board.lead.certified == 1
+    html = response.content.decode()
+    assert "Batas waktu itu sudah lewat" not in html
+    assert "Batas waktu tinggal" in html
+    assert "Mengapa angka hari ini" not in html
+    assert 'data-testid="stale"' not in html
+
+
+def test_attention_lists_suspended_withdrawn_and_expiring(client):
+    day = D(2020, 6, 1)
+    ProgrammeFactory()
+    standard = iso_2015()
+    suspended = CertificateFactory(
+        standard=standard,
+        agency=AgencyFactory(name="Dinas Dibekukan"),
+        issued_on=D(2019, 1, 1),
+        expires_on=D(2021, 12, 31),
+        status=Certificate.Status.SUSPENDED,
+        status_changed_on=D(2020, 3, 1),
+        status_reason="Surveilans terlewat.",
+    )
+    CertificateFactory(
+        standard=standard,
+        agency=AgencyFactory(name="Dinas Dicabut"),
+        issued_on=D(2019, 1, 1),
+        expires_on=D(2021, 12, 31),
+        status=Certificate.Status.WITHDRAWN,
+        status_changed_on=D(2020, 4, 1),
+        status_reason="Tidak diperbaiki.",
+    )
+    CertificateFactory(
+        standard=standard,
+        agency=AgencyFactory(name="Dinas Hampir Habis"),
+        issued_on=D(2017, 7, 1),
+        expires_on=D(2020, 6, 30),
+    )
+    CertificateFactory(standard=standard, issued_on=D(2019, 1, 1), expires_on=D(2022, 12, 31))
+    board = client.get("/", {"per": day.isoformat()}).context["board"]
+    assert sorted(a.name for a in board.suspended_or_withdrawn.rows) == ["Dinas Dibekukan", "Dinas Dicabut"]
+    assert [c.agency.name for c in board.expiring.rows] == ["Dinas Hampir Habis"]
+    html = client.get("/", {"per": day.isoformat()}).content.decode()
+    assert "Dinas Dibekukan</a> — dibekukan" in html
+    assert "Dinas Dicabut</a> — dicabut" in html
+    assert suspended.agency.get_absolute_url() in html
+
+
+def test_audits_and_findings_are_counted_by_grade(client):
+    ProgrammeFactory()
+    audit = AuditFactory(starts_on=D(2013, 3, 1), ends_on=D(2013, 3, 2), status="completed")
+    FindingFactory(audit=audit, grade=Finding.Grade.MAJOR, description="RAHASIA-1")
+    FindingFactory(audit=audit, grade=Finding.Grade.MINOR, status="closed", closed_on=D(2013, 5, 1))
+    FindingFactory(audit=audit, grade=Finding.Grade.MINOR, status="closed", closed_on=D(2014, 5, 1))
+    board = client.get("/", {"per": "2013-12-31"}).context["board"]
+    counts = {row["grade"]: (row["open"], row["closed"]) for row in board.findings}
+    assert counts == {"major": (1, 0), "minor": (1, 1), "observation": (0, 0), "opportunity": (0, 0)}
+    assert (board.audits["total"], board.audits["completed"]) == (1, 1)
+    assert "RAHASIA-1" not in client.get("/").content.decode()
+
+
+def test_without_data_it_says_so(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Belum ada data program" in response.content.decode()
+
+
+def test_text_from_the_database_is_escaped(client):
+    ProgrammeFactory(name="<script>alert(1)</script>")
+    AgencyFactory(name="<b>Dinas</b>")
+    html = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_english_lives_under_en_and_indonesian_is_the_default(client, loaded):
+    assert client.get("/en/").status_code == 200
+    assert client.get("/en/").context["LANGUAGE_CODE"] == "en"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.context["LANGUAGE_CODE"] == "id"
+    assert '<html lang="id">' in response.content.decode()
+    assert 'href="/en/?per=2013-12-31"' in client.get("/?per=2013-12-31").content.decode()
+
+
+@pytest.mark.parametrize("agencies", [3, 40])
+def test_a_fixed_number_of_queries(client, django_assert_max_num_queries, agencies):
+    ProgrammeFactory()
+    ceremony = CeremonyFactory()
+    for i in range(agencies):
+        certificate = CertificateFactory(agency=AgencyFactory(name_confirmed=i % 2 == 0))
+        ceremony.certificates.add(certificate)
+        audit = AuditFactory(agency=certificate.agency)
+        FindingFactory(audit=audit)
+    with django_assert_max_num_queries(24):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "trace"])
+def test_only_safe_methods(client, method):
+    assert getattr(client, method)("/").status_code == 405
+
+
+def test_head_is_allowed(client):
+    assert client.head("/").status_code == 200
+
+
+def test_report_day():
+    programme = ProgrammeFactory.build(deadline=D(2013, 12, 31))
+    assert dashboard.report_day(programme, today=D(2026, 1, 1), chosen=None) == D(2013, 12, 31)
+    assert dashboard.report_day(programme, today=D(2013, 6, 1), chosen=None) == D(2013, 6, 1)
+    assert dashboard.report_day(programme, today=D(2026, 1, 1), chosen=D(2012, 1, 1)) == D(2012, 1, 1)
+
+
+def test_certified_series_counts_each_year_end():
+    CertificateFactory(
+        issued_on=D(2012, 12, 31),
+        issued_precision=DatePrecision.YEAR,
+        expires_on=D(2015, 12, 31),
+        expires_precision=DatePrecision.YEAR,
+    )
+    series = dashboard.certified_series(since=D(2012, 12, 31), until=D(2016, 3, 1))
+    assert series == [
+        (D(2011, 12, 31), 0),
+        (D(2012, 12, 31), 1),
+        (D(2013, 12, 31), 1),
+        (D(2014, 12, 31), 1),
+        (D(2015, 12, 31), 1),
+        (D(2016, 3, 1), 0),
+    ]
