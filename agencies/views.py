@@ -1,12 +1,195 @@
-from django.http import HttpResponse
+"""The public agency register (/skpd/) and an agency's page (/skpd/<slug>/), both "as of" any day."""
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
+
+from certifications.models import (
+    AuditKind,
+    Ceremony,
+    CertificateState,
+    CertificateStatus,
+    Finding,
+    FindingGrade,
+    FindingStatus,
+)
+from portal.params import AsOfForm, BadParameter, bad_request, cleaned
+
+from .forms import DEFAULT_SORT, PER_PAGE, AgencyRegisterForm, ordering
+from .models import Agency, AgencyStatus
+
+# The register's parameters in the order their links spell them.
+REGISTER_PARAMETERS = ("q", "jenis", "status", "urut", "per", "halaman")
+
+# Sortable columns by their public key for ascending order; descending is the same key with "-".
+SORTABLE_COLUMNS = ("nama", "jenis", "status")
+
+
+def _link(path: str, values: dict) -> str:
+    """``path`` with the register's non-empty parameters, URL-encoded, in a fixed order."""
+    pairs = []
+    for key in REGISTER_PARAMETERS:
+        value = values.get(key)
+        if value in (None, "") or (key == "urut" and value == DEFAULT_SORT):
+            continue
+        pairs.append((key, value.isoformat() if isinstance(value, datetime.date) else value))
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def _per_suffix(day: datetime.date, chosen: bool) -> str:
+    """``?per=...`` for links to other agency pages, so the visitor stays on the chosen day."""
+    return "?" + urlencode({"per": day.isoformat()}) if chosen else ""
+
+
+def _label_statuses(agencies) -> list:
+    agencies = list(agencies)
+    for agency in agencies:
+        agency.status_label = AgencyStatus(agency.status).label
+    return agencies
+
+
+def _sort_header(path: str, base: dict, key: str, current: str) -> dict:
+    """A column header's link that sorts by it (a second click reverses) and its aria-sort; page 1 again."""
+    if current == key:
+        return {"url": _link(path, {**base, "urut": f"-{key}"}), "sort": "ascending"}
+    if current == f"-{key}":
+        return {"url": _link(path, {**base, "urut": key}), "sort": "descending"}
+    return {"url": _link(path, {**base, "urut": key}), "sort": ""}
 
 
 @require_safe
 def agency_list(request):
-    return HttpResponse("TODO")
+    """Every agency with its kind and its status on the day, searchable, filterable, sortable, paged."""
+    try:
+        params = cleaned(AgencyRegisterForm, request)
+    except BadParameter as error:
+        return bad_request(request, error)
+    form = AgencyRegisterForm(request.GET)  # shown again with what the visitor typed
+    chosen = params["per"] is not None
+    day = params["per"] or timezone.localdate()
+
+    agencies = Agency.objects.with_status(on=day).search(params["q"])
+    if params["jenis"]:
+        agencies = agencies.filter(kind=params["jenis"])
+    if params["status"]:
+        agencies = agencies.filter(status=params["status"])
+    page = Paginator(agencies.order_by(*ordering(params["urut"])), PER_PAGE).get_page(params["halaman"])
+    page.object_list = _label_statuses(page.object_list)
+
+    # How every agency stands on the day, whatever the search: one grouped query.
+    counts = dict(
+        Agency.objects.with_status(on=day)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+
+    path = request.path
+    base = {key: params[key] for key in REGISTER_PARAMETERS if key != "halaman"}
+    per_only = {"per": params["per"]}
+    context = {
+        "form": form,
+        "page": page,
+        "day": day,
+        "chosen": chosen,
+        "today": timezone.localdate(),
+        "filtered": bool(params["q"] or params["jenis"] or params["status"]),
+        "today_url": _link(path, {**base, "per": None}),
+        "reset_url": _link(path, per_only),
+        "per_suffix": _per_suffix(day, chosen),
+        "summary": [
+            {
+                "status": status,
+                "label": status.label,
+                "count": counts.get(status.value, 0),
+                "url": _link(path, {**per_only, "status": status.value}),
+            }
+            for status in AgencyStatus
+        ],
+        "total": sum(counts.values()),
+        "sort": {key: _sort_header(path, base, key, params["urut"]) for key in SORTABLE_COLUMNS},
+        "pages": [
+            {"number": number, "url": _link(path, {**base, "halaman": number}), "current": number == page.number}
+            if isinstance(number, int)
+            else {"ellipsis": True}
+            for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ],
+        "previous_url": _link(path, {**base, "halaman": page.previous_page_number()}) if page.has_previous() else "",
+        "next_url": _link(path, {**base, "halaman": page.next_page_number()}) if page.has_next() else "",
+    }
+    return render(request, "agencies/agency_list.html", context)
+
+
+def _finding_table(agency) -> dict:
+    """Findings counted by grade and status (one grouped query); the text of a finding is not public."""
+    counts = {
+        (grade, status): n
+        for grade, status, n in Finding.objects.filter(audit__agency=agency)
+        .order_by()
+        .values("grade", "status")
+        .annotate(n=Count("pk"))
+        .values_list("grade", "status", "n")
+    }
+    rows = [
+        {
+            "label": grade.label,
+            "cells": [counts.get((grade.value, status.value), 0) for status in FindingStatus],
+            "total": sum(counts.get((grade.value, status.value), 0) for status in FindingStatus),
+        }
+        for grade in FindingGrade
+    ]
+    return {
+        "statuses": [status.label for status in FindingStatus],
+        "rows": rows,
+        "totals": [
+            sum(counts.get((grade.value, status.value), 0) for grade in FindingGrade) for status in FindingStatus
+        ],
+        "total": sum(counts.values()),
+    }
 
 
 @require_safe
 def agency_detail(request, slug):
-    return HttpResponse("TODO")
+    """One agency: what is known of it, its status on the day, its certificates, audits and finding counts."""
+    try:
+        day = cleaned(AsOfForm, request)["per"]
+    except BadParameter as error:
+        return bad_request(request, error)
+    chosen = day is not None
+    day = day or timezone.localdate()
+
+    agency = get_object_or_404(Agency.objects.with_status(on=day).select_related("parent"), slug=slug)
+    agency.status_label = AgencyStatus(agency.status).label
+    children = _label_statuses(Agency.objects.filter(parent=agency).with_status(on=day).order_by(Lower("name"), "pk"))
+    certificates = list(
+        agency.certificates.select_related("standard", "body").prefetch_related(
+            Prefetch("ceremonies", queryset=Ceremony.objects.all())
+        )
+    )
+    for certificate in certificates:
+        certificate.state = certificate.state_on(day)
+        certificate.state_label = CertificateState(certificate.state).label
+        certificate.changed = certificate.status != CertificateStatus.ACTIVE or certificate.status_changed_on
+    audits = list(agency.audits.select_related("body"))
+
+    context = {
+        "agency": agency,
+        "day": day,
+        "chosen": chosen,
+        "today": timezone.localdate(),
+        "form": AsOfForm(request.GET),
+        "per_suffix": _per_suffix(day, chosen),
+        "children": children,
+        "certificates": certificates,
+        "audits": audits,
+        "internal_audit": AuditKind.INTERNAL,
+        "findings": _finding_table(agency),
+    }
+    return render(request, "agencies/agency_detail.html", context)

@@ -1,0 +1,75 @@
+"""The public register's query parameters: search, filters, sort whitelist, page and "as of" day."""
+
+from django import forms
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from portal.params import AsOfForm
+
+from .models import AgencyKind, AgencyStatus
+
+PER_PAGE = 25
+DEFAULT_SORT = "nama"
+
+
+def _rank(field: str, values) -> Case:
+    """The position of ``field``'s value in ``values``: kinds and statuses sort in their own order, not A–Z."""
+    return Case(
+        *(When(**{field: value}, then=Value(position)) for position, value in enumerate(values)),
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+# The whitelist: a public key, its label, and the ordering it stands for. Nothing else reaches order_by().
+SORTS = {
+    "nama": (_("Nama (A–Z)"), (Lower("name").asc(), "pk")),
+    "-nama": (_("Nama (Z–A)"), (Lower("name").desc(), "-pk")),
+    "jenis": (_("Jenis"), (_rank("kind", AgencyKind.values).asc(), Lower("name").asc(), "pk")),
+    "-jenis": (_("Jenis (terbalik)"), (_rank("kind", AgencyKind.values).desc(), Lower("name").asc(), "pk")),
+    "status": (_("Status"), (_rank("status", AgencyStatus.values).asc(), Lower("name").asc(), "pk")),
+    "-status": (_("Status (terbalik)"), (_rank("status", AgencyStatus.values).desc(), Lower("name").asc(), "pk")),
+}
+
+
+class AgencyRegisterForm(AsOfForm):
+    """``?q=&jenis=&status=&urut=&per=&halaman=``; a bad value is a 400 naming its parameter."""
+
+    q = forms.CharField(
+        label=_("Nama atau singkatan"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    jenis = forms.ChoiceField(
+        label=_("Jenis"),
+        required=False,
+        choices=[("", _("Semua jenis")), *AgencyKind.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua status")), *AgencyStatus.choices],
+    )
+    urut = forms.ChoiceField(
+        label=_("Urutkan"),
+        required=False,
+        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
+    )
+    # Any text: Paginator.get_page() turns 'abc', '0' or a huge number into a page that exists.
+    halaman = forms.CharField(required=False)
+
+    field_order = ["q", "jenis", "status", "per", "urut"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["per"].help_text = _("TTTT-BB-HH, misalnya 2013-12-31. Kosongkan untuk hari ini.")
+
+    def clean_urut(self):
+        return self.cleaned_data["urut"] or DEFAULT_SORT
+
+
+def ordering(key: str) -> tuple:
+    """The order_by() arguments for a whitelisted sort key."""
+    return SORTS[key][1]
