@@ -1,0 +1,239 @@
+#!/usr/bin/env python
+"""Server time and SQL queries of the public pages on a city-sized and a country-sized register.
+
+Not a test: it prints figures. It builds a scratch database (a SQLite file in a temporary
+folder, or a scratch PostgreSQL database when DATABASE_URL points at PostgreSQL: the
+database named there is left alone and `<name>_bench` is created and dropped), fills it
+with N agencies with a few certificates, audits and findings each, and requests each page
+through Django's test client.
+
+    .venv/bin/python scripts/benchmark_pages.py                 # 500 and 40000 agencies
+    .venv/bin/python scripts/benchmark_pages.py --sizes 500 --runs 30
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python scripts/benchmark_pages.py
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def scratch_database_url(base: str | None, folder: str) -> str:
+    if base and base.startswith(("postgres://", "postgresql://")):
+        head, _, name = base.rpartition("/")
+        return f"{head}/{name or 'postgres'}_bench"
+    return f"sqlite:///{folder}/bench.sqlite3"
+
+
+def prepare_postgres(url: str) -> None:
+    import psycopg2
+
+    head, _, name = url.rpartition("/")
+    connection = psycopg2.connect(f"{head}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def drop_postgres(url: str) -> None:
+    import psycopg2
+
+    head, _, name = url.rpartition("/")
+    connection = psycopg2.connect(f"{head}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+
+
+def fill(size: int, *, seed: int = 2013) -> dict:
+    """``size`` agencies, each with 1-3 certificates, 0-3 audits and 0-4 findings per audit."""
+    from agencies.models import Agency
+    from certifications.dates import DatePrecision
+    from certifications.models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    iso2008 = Standard.objects.create(
+        code="ISO 9001:2008",
+        title="Benchmark",
+        published_on=datetime.date(2008, 11, 15),
+        certificates_valid_until=datetime.date(2018, 9, 15),
+        source="benchmark",
+    )
+    iso2015 = Standard.objects.create(
+        code="ISO 9001:2015", title="Benchmark", published_on=datetime.date(2015, 9, 15), source="benchmark"
+    )
+    bodies = CertificationBody.objects.bulk_create(CertificationBody(name=f"Lembaga {i}") for i in range(20))
+    Programme.objects.create(
+        slug="bench", name="Benchmark", target_agencies=size, deadline=datetime.date(2013, 12, 31), source="benchmark"
+    )
+    kinds = list(Agency.Kind.values)
+    agencies = Agency.objects.bulk_create(
+        Agency(
+            name=f"SKPD Uji {i:06d}",
+            short_name=f"U{i}",
+            slug=f"skpd-uji-{i:06d}",
+            kind=rng.choice(kinds),
+            name_confirmed=rng.random() < 0.8,
+            source="benchmark",
+        )
+        for i in range(size)
+    )
+    certificates, numbers = [], 0
+    for agency in agencies:
+        for _ in range(rng.randint(1, 3)):
+            issued = datetime.date(rng.randint(2008, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            numbers += 1
+            status = rng.choices(["active", "suspended", "withdrawn"], weights=[90, 5, 5])[0]
+            certificates.append(
+                Certificate(
+                    agency=agency,
+                    standard=iso2008 if issued.year < 2016 else iso2015,
+                    body=rng.choice(bodies),
+                    number=f"QMS-{numbers:07d}",
+                    issued_on=issued,
+                    issued_precision=DatePrecision.DAY,
+                    expires_on=issued.replace(year=issued.year + 3) - datetime.timedelta(days=1),
+                    expires_precision=DatePrecision.DAY,
+                    status=status,
+                    status_changed_on=None if status == "active" else issued + datetime.timedelta(days=200),
+                    status_reason="" if status == "active" else "benchmark",
+                    source="benchmark",
+                )
+            )
+    certificates = Certificate.objects.bulk_create(certificates, batch_size=2000)
+    audits = []
+    for certificate in certificates:
+        for _ in range(rng.randint(0, 1)):
+            start = certificate.issued_on + datetime.timedelta(days=rng.randint(200, 360))
+            audits.append(
+                Audit(
+                    agency_id=certificate.agency_id,
+                    certificate=certificate,
+                    kind="surveillance",
+                    starts_on=start,
+                    ends_on=start + datetime.timedelta(days=1),
+                    status="completed",
+                )
+            )
+    audits = Audit.objects.bulk_create(audits, batch_size=2000)
+    findings = []
+    for audit in audits:
+        for _ in range(rng.randint(0, 4)):
+            closed = rng.random() < 0.6
+            findings.append(
+                Finding(
+                    audit=audit,
+                    clause="4.2.3",
+                    grade=rng.choice(["major", "minor", "observation", "opportunity"]),
+                    description="benchmark",
+                    status="closed" if closed else "open",
+                    closed_on=audit.starts_on + datetime.timedelta(days=60) if closed else None,
+                    due_on=audit.starts_on + datetime.timedelta(days=90),
+                )
+            )
+    Finding.objects.bulk_create(findings, batch_size=2000)
+    ceremony = Ceremony.objects.create(
+        slug="bench", title="Benchmark", held_on=datetime.date(2012, 6, 1), held_precision="day", source="benchmark"
+    )
+    ceremony.certificates.add(*certificates[:50])
+    return {
+        "agencies": len(agencies),
+        "certificates": len(certificates),
+        "audits": len(audits),
+        "findings": len(findings),
+        "sample_agency": agencies[len(agencies) // 2].slug,
+        "sample_number": certificates[len(certificates) // 2].number,
+    }
+
+
+def measure(client, url: str, runs: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries, status = [], 0, None
+    for i in range(runs + 1):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        status = response.status_code
+        if i:  # the first request warms caches and connections
+            times.append(elapsed * 1000)
+        queries = len(captured.captured_queries)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return {"status": status, "median": statistics.median(times), "p95": p95, "queries": queries}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 40000], help="agencies per run")
+    parser.add_argument("--runs", type=int, default=20, help="requests per page (after one warm-up)")
+    args = parser.parse_args()
+
+    folder = tempfile.mkdtemp(prefix="bandung-bench-")
+    url = scratch_database_url(os.environ.get("DATABASE_URL"), folder)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bandung_iso.settings.test"
+
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {args.runs} requests per page")
+    print(f"{'agencies':>9} {'page':<22} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for size in args.sizes:
+        connection.close()
+        if connection.vendor == "postgresql":
+            prepare_postgres(url)
+        else:
+            Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        facts = fill(size)
+        filled = time.perf_counter() - started
+        print(
+            f"# {facts['agencies']} agencies, {facts['certificates']} certificates, {facts['audits']} audits, "
+            f"{facts['findings']} findings (filled in {filled:.1f} s)"
+        )
+        client = Client()
+        pages = {
+            "dashboard": "/",
+            "dashboard ?per=2013": "/?per=2013-12-31",
+            "register": "/skpd/",
+            "register search": "/skpd/?q=00042",
+            "register page 20": "/skpd/?halaman=20&status=certified",
+            "agency page": f"/skpd/{facts['sample_agency']}/",
+            "certificate check": f"/verifikasi/?nomor={facts['sample_number']}",
+        }
+        for name, page in pages.items():
+            result = measure(client, page, args.runs)
+            print(
+                f"{size:>9} {name:<22} {result['status']:>6} {result['median']:>10.1f} "
+                f"{result['p95']:>8.1f} {result['queries']:>8}"
+            )
+    connection.close()
+    if connection.vendor == "postgresql":
+        drop_postgres(url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
