@@ -146,6 +146,11 @@ class Agency(models.Model):
         verbose_name = _("SKPD")
         verbose_name_plural = _("SKPD")
         ordering = ["name"]
+        # The register filters by kind and pages through names.
+        indexes = [
+            models.Index(fields=["kind", "name"], name="agency_kind_name_idx"),
+            models.Index(fields=["name"], name="agency_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Max, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -246,7 +246,12 @@ class Certificate(models.Model):
         verbose_name = _("sertifikat")
         verbose_name_plural = _("sertifikat")
         ordering = ["agency__name", F("expires_on").desc(nulls_last=True), "pk"]
-        indexes = [models.Index(fields=["issued_on", "expires_on"], name="certificate_validity_idx")]
+        indexes = [
+            models.Index(fields=["issued_on", "expires_on"], name="certificate_validity_idx"),
+            # The public check matches numbers with iexact, which PostgreSQL runs as
+            # UPPER("number"::text) = UPPER(%s): this index is that expression.
+            models.Index(Upper(Cast("number", models.TextField())), name="certificate_number_upper_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["body", "number"],
@@ -409,6 +414,7 @@ class Audit(models.Model):
         verbose_name = _("audit")
         verbose_name_plural = _("audit")
         ordering = ["-starts_on", "agency__name", "pk"]
+        indexes = [models.Index(fields=["starts_on"], name="audit_starts_on_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
