@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
 
@@ -161,7 +162,7 @@ class CertificateAdmin(admin.ModelAdmin):
     def issued(self, obj):
         return obj.issued_display
 
-    @admin.display(description=_("kedaluwarsa"), ordering="expires_on")
+    @admin.display(description=pgettext_lazy("column of expiry dates", "kedaluwarsa"), ordering="expires_on")
     def expires(self, obj):
         return obj.expires_display
 

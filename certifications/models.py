@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from bandung_iso.db import has_text, require_text
@@ -40,7 +41,7 @@ class Standard(models.Model):
 
     class Meta:
         verbose_name = _("standar")
-        verbose_name_plural = _("standar")
+        verbose_name_plural = pgettext_lazy("plural", "standar")
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(
@@ -83,7 +84,7 @@ class CertificationBody(models.Model):
 
     class Meta:
         verbose_name = _("lembaga sertifikasi")
-        verbose_name_plural = _("lembaga sertifikasi")
+        verbose_name_plural = pgettext_lazy("plural", "lembaga sertifikasi")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -244,7 +245,7 @@ class Certificate(models.Model):
 
     class Meta:
         verbose_name = _("sertifikat")
-        verbose_name_plural = _("sertifikat")
+        verbose_name_plural = pgettext_lazy("plural", "sertifikat")
         ordering = ["agency__name", F("expires_on").desc(nulls_last=True), "pk"]
         indexes = [
             models.Index(fields=["issued_on", "expires_on"], name="certificate_validity_idx"),
@@ -412,7 +413,7 @@ class Audit(models.Model):
 
     class Meta:
         verbose_name = _("audit")
-        verbose_name_plural = _("audit")
+        verbose_name_plural = pgettext_lazy("plural", "audit")
         ordering = ["-starts_on", "agency__name", "pk"]
         indexes = [models.Index(fields=["starts_on"], name="audit_starts_on_idx")]
         constraints = [
@@ -576,7 +577,7 @@ class Finding(models.Model):
 
     class Meta:
         verbose_name = _("temuan")
-        verbose_name_plural = _("temuan")
+        verbose_name_plural = pgettext_lazy("plural", "temuan")
         ordering = ["audit", "clause", "pk"]
         indexes = [models.Index(fields=["status", "due_on"], name="finding_status_due_idx")]
         constraints = [
@@ -636,7 +637,7 @@ class Ceremony(models.Model):
 
     class Meta:
         verbose_name = _("upacara penyerahan")
-        verbose_name_plural = _("upacara penyerahan")
+        verbose_name_plural = pgettext_lazy("plural", "upacara penyerahan")
         ordering = [F("held_on").desc(nulls_last=True), "title"]
         constraints = [
             models.UniqueConstraint(
@@ -730,7 +731,7 @@ class Programme(models.Model):
 
     class Meta:
         verbose_name = _("program sertifikasi")
-        verbose_name_plural = _("program sertifikasi")
+        verbose_name_plural = pgettext_lazy("plural", "program sertifikasi")
         ordering = ["-deadline", "name"]
         constraints = [
             models.UniqueConstraint(
