@@ -4,28 +4,17 @@ import datetime
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from agencies.models import Agency
 from certifications.models import Certificate
+from tests.assertions import assert_violates
 from tests.factories import AgencyFactory, CertificateFactory
 
 pytestmark = pytest.mark.django_db
 
 BLANK = "Field ini tidak boleh kosong."  # Django's own message, in Indonesian
 INVALID_CHOICE = "bukan pilihan yang valid"  # Django's own message, in Indonesian
-
-
-def assert_violates(error: IntegrityError, constraint: str, sqlite_unique: str | None = None) -> None:
-    """The database refused the row because of ``constraint``.
-
-    SQLite names a unique constraint over plain columns by its columns, not by its name.
-    """
-    message = str(error)
-    if connection.vendor == "sqlite" and sqlite_unique:
-        assert f"UNIQUE constraint failed: {sqlite_unique}" in message
-    else:
-        assert constraint in message
 
 
 # Each case builds the bad row (unsaved, or saved and then made bad) and names the field the

@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from certifications.dates import DatePrecision
 from certifications.models import Audit, Certificate, Finding, Programme, Standard
+from tests.assertions import assert_violates
 from tests.factories import (
     AgencyFactory,
     AuditFactory,
@@ -26,18 +27,6 @@ D = datetime.date
 BLANK = "Field ini tidak boleh kosong."  # Django's own message, in Indonesian
 INVALID_CHOICE = "bukan pilihan yang valid"  # Django's own message, in Indonesian
 YEAR_PRECISIONS = [DatePrecision.YEAR, DatePrecision.ABOUT_YEAR, DatePrecision.BY_YEAR]
-
-
-def assert_violates(error: IntegrityError, constraint: str, sqlite_unique: str | None = None) -> None:
-    """The database refused the row because of ``constraint``.
-
-    SQLite names a unique constraint over plain columns by its columns, not by its name.
-    """
-    message = str(error)
-    if connection.vendor == "sqlite" and sqlite_unique:
-        assert f"UNIQUE constraint failed: {sqlite_unique}" in message
-    else:
-        assert constraint in message
 
 
 def messages_on(error: ValidationError, field: str) -> str:
