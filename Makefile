@@ -29,6 +29,7 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 load: migrate
+	$(MANAGE) setup_roles
 	$(MANAGE) load_initial_agencies
 
 run: load

@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_history import RowRuleHistoryAdmin
 from certifications.models import Certificate
 
 from .models import Agency
@@ -57,7 +58,7 @@ class CertificateInline(admin.StackedInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
     list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "is_active"]
     search_fields = ["name", "short_name", "slug"]

@@ -1,11 +1,13 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from bandung_iso.db import has_text, require_text
 
@@ -139,8 +141,19 @@ class Agency(models.Model):
         blank=True,
         help_text=_("Tafsiran, keraguan, atau hal yang perlu diperiksa staf."),
     )
+    quality_representatives = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("wakil manajemen"),
+        blank=True,
+        related_name="represented_agencies",
+        help_text=_(
+            "Akun wakil manajemen mutu SKPD ini. Mereka melihat audit dan temuan SKPD ini saja "
+            "dan menjawab temuannya; akunnya perlu grup 'Wakil manajemen SKPD'."
+        ),
+    )
 
     objects = AgencyQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat SKPD"))
 
     class Meta:
         verbose_name = _("SKPD")

@@ -9,6 +9,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.admin_history import RowRuleHistoryAdmin
+
+from .admin_cycle import CertificateCycleMixin
+from .admin_workflow import (
+    CertificateStatusActionsMixin,
+    FindingVerificationActionsMixin,
+    RefuseDeleteWithFindingsMixin,
+)
 from .models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
 
 DATE_PRECISION_DESCRIPTION = _(
@@ -101,7 +109,9 @@ class CertificationBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(
+    CertificateStatusActionsMixin, CertificateCycleMixin, RefuseDeleteWithFindingsMixin, RowRuleHistoryAdmin
+):
     list_display = [
         "agency",
         "standard",
@@ -181,7 +191,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(RefuseDeleteWithFindingsMixin, RowRuleHistoryAdmin):
     list_display = ["starts_on", "ends_on", "agency", "kind", "body", "status", "findings_count"]
     list_filter = ["kind", "status", "body", "agency__kind"]
     search_fields = ["agency__name", "agency__short_name", "body__name", "certificate__number", "team"]
@@ -205,7 +215,7 @@ class AuditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(FindingVerificationActionsMixin, RowRuleHistoryAdmin):
     list_display = ["agency", "audit_display", "clause", "grade", "summary", "status", "due_on", "closed_on"]
     # No clause filter: fifty sub-clauses swamp the sidebar, and the search finds "4.2.3".
     list_filter = ["status", "grade", "audit__kind"]

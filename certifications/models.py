@@ -6,18 +6,37 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Max, Q, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Lower, Upper
+from django.db.models.functions import Cast, Coalesce, Length, Lower, Upper
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
-from bandung_iso.db import has_text, require_text
+from bandung_iso.db import StripWhitespace, has_text, require_text
 
 from .dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
 
 SOURCE_REQUIRED = _("Sumber wajib diisi: dari mana data ini berasal.")
+MAJOR_NEEDS_DUE_DATE = _("Ketidaksesuaian mayor wajib punya batas waktu penyelesaian.")
+FINDING_STATUS_FITS_GRADE = _(
+    "Ketidaksesuaian (mayor atau minor) mengikuti alur terbuka, tindakan diusulkan, ditutup; "
+    "observasi dan peluang perbaikan hanya dicatat."
+)
+ACTION_REQUIRED = _("Tindakan korektif wajib diisi sebelum temuan diusulkan selesai atau ditutup.")
+VERIFICATION_REQUIRED = _("Temuan hanya dapat ditutup dengan hasil verifikasi dan nama pemverifikasinya.")
+WITHDRAWN_IS_FINAL = _(
+    "Sertifikat yang sudah dicabut tidak dapat aktif atau dibekukan lagi; SKPD perlu sertifikasi awal yang baru."
+)
+
+
+class ClauseSet(models.TextChoices):
+    """Which list of clauses a standard's findings are written against."""
+
+    ISO_9001_2008 = "iso9001_2008", _("ISO 9001:2008, klausul 4 sampai 8")
+    ISO_9001_2015 = "iso9001_2015", _("ISO 9001:2015, klausul 4 sampai 10")
 
 
 class Standard(models.Model):
@@ -36,6 +55,13 @@ class Standard(models.Model):
             "Hari terakhir sertifikat menurut standar ini masih berlaku, apa pun tanggal kedaluwarsa yang tercetak "
             "(untuk ISO 9001:2008: 15 September 2018, akhir masa transisi). Kosongkan bila belum ditetapkan."
         ),
+    )
+    clause_set = models.CharField(
+        _("daftar klausul"),
+        max_length=20,
+        choices=ClauseSet.choices,
+        blank=True,
+        help_text=_("Klausul yang dipakai temuan audit terhadap standar ini. Kosongkan bila bukan ISO 9001."),
     )
     source = models.TextField(_("sumber"), help_text=_("Dari mana tanggal-tanggal ini berasal."))
 
@@ -58,6 +84,9 @@ class Standard(models.Model):
                 violation_error_message=_("Batas berlaku sertifikat harus sesudah tanggal terbit standar."),
             ),
             has_text("source", name="standard_has_source", message=SOURCE_REQUIRED),
+            models.CheckConstraint(
+                condition=Q(clause_set="") | Q(clause_set__in=ClauseSet.values), name="standard_clause_set_valid"
+            ),
         ]
 
     def __str__(self):
@@ -242,10 +271,12 @@ class Certificate(models.Model):
     notes = models.TextField(_("catatan"), blank=True, help_text=_("Apa yang belum diketahui atau perlu diperiksa."))
 
     objects = CertificateQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat sertifikat"))
 
     class Meta:
         verbose_name = _("sertifikat")
         verbose_name_plural = pgettext_lazy("plural", "sertifikat")
+        permissions = [("change_certificate_status", _("Dapat membekukan, memulihkan dan mencabut sertifikat"))]
         ordering = ["agency__name", F("expires_on").desc(nulls_last=True), "pk"]
         indexes = [
             models.Index(fields=["issued_on", "expires_on"], name="certificate_validity_idx"),
@@ -324,8 +355,15 @@ class Certificate(models.Model):
             errors.setdefault("expires_on", []).append(_("Tanggal kedaluwarsa harus sesudah tanggal terbit."))
         if not (self.source or "").strip():
             errors["source"] = [SOURCE_REQUIRED]
+        if self.pk and self.status != self.Status.WITHDRAWN and self.is_withdrawn_in_database():
+            # Not a CHECK: it compares with the stored row. Every write path (admin form,
+            # history revert, services) validates through here.
+            errors.setdefault("status", []).append(WITHDRAWN_IS_FINAL)
         if errors:
             raise ValidationError(errors)
+
+    def is_withdrawn_in_database(self) -> bool:
+        return type(self)._default_manager.filter(pk=self.pk, status=self.Status.WITHDRAWN).exists()
 
 
 class AuditKind(models.TextChoices):
@@ -374,6 +412,18 @@ class Audit(models.Model):
         related_name="audits",
         help_text=_("Sertifikat yang diawasi. Kosong untuk audit sertifikasi awal (tahap 1 dan 2) dan audit internal."),
     )
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("standar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        help_text=_(
+            "Standar yang diaudit; menentukan daftar klausul temuan. Untuk audit atas sertifikat, "
+            "terisi dari standar sertifikatnya."
+        ),
+    )
     kind = models.CharField(
         _("jenis audit"), max_length=20, choices=Kind.choices, help_text=_("Jenis audit dalam siklus sertifikasi.")
     )
@@ -410,6 +460,7 @@ class Audit(models.Model):
     summary = models.TextField(_("ringkasan"), blank=True, help_text=_("Ringkasan hasil audit."))
 
     objects = AuditQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat audit"))
 
     class Meta:
         verbose_name = _("audit")
@@ -444,6 +495,16 @@ class Audit(models.Model):
         # Not expressible as a CHECK (it spans two tables); the admin and services go through here.
         if self.certificate_id and self.agency_id and self.certificate.agency_id != self.agency_id:
             raise ValidationError({"certificate": _("Sertifikat ini milik SKPD lain.")})
+        if self.certificate_id:
+            if self.standard_id is None:
+                self.standard_id = self.certificate.standard_id
+            elif self.standard_id != self.certificate.standard_id:
+                raise ValidationError({"standard": _("Standar audit harus sama dengan standar sertifikatnya.")})
+
+    @property
+    def clause_set(self) -> str:
+        """The standard's clause list, or "" when the standard is unknown."""
+        return self.standard.clause_set if self.standard_id else ""
 
 
 class Clause2008(models.TextChoices):
@@ -502,6 +563,64 @@ class Clause2008(models.TextChoices):
     C8_5_3 = "8.5.3", format_lazy("8.5.3 {}", _("Tindakan pencegahan"))
 
 
+class Clause2015(models.TextChoices):
+    """The clauses of ISO 9001:2015 clauses 4 to 10, second level.
+
+    The Indonesian titles are our rendering of the English ones; check them against
+    SNI ISO 9001:2015 before treating them as official.
+    """
+
+    C4_1 = "4.1", format_lazy("4.1 {}", _("Memahami organisasi dan konteksnya"))
+    C4_2 = "4.2", format_lazy("4.2 {}", _("Memahami kebutuhan dan harapan pihak berkepentingan"))
+    C4_3 = "4.3", format_lazy("4.3 {}", _("Menentukan ruang lingkup sistem manajemen mutu"))
+    C4_4 = "4.4", format_lazy("4.4 {}", _("Sistem manajemen mutu dan prosesnya"))
+    C5_1 = "5.1", format_lazy("5.1 {}", _("Kepemimpinan dan komitmen"))
+    C5_2 = "5.2", format_lazy("5.2 {}", _("Kebijakan"))
+    C5_3 = "5.3", format_lazy("5.3 {}", _("Peran, tanggung jawab dan wewenang dalam organisasi"))
+    C6_1 = "6.1", format_lazy("6.1 {}", _("Tindakan untuk menangani risiko dan peluang"))
+    C6_2 = "6.2", format_lazy("6.2 {}", _("Sasaran mutu dan perencanaan untuk mencapainya"))
+    C6_3 = "6.3", format_lazy("6.3 {}", _("Perencanaan perubahan"))
+    C7_1 = "7.1", format_lazy("7.1 {}", _("Sumber daya"))
+    C7_2 = "7.2", format_lazy("7.2 {}", _("Kompetensi"))
+    C7_3 = "7.3", format_lazy("7.3 {}", _("Kepedulian"))
+    C7_4 = "7.4", format_lazy("7.4 {}", _("Komunikasi"))
+    C7_5 = "7.5", format_lazy("7.5 {}", _("Informasi terdokumentasi"))
+    C8_1 = "8.1", format_lazy("8.1 {}", _("Perencanaan dan pengendalian operasi"))
+    C8_2 = "8.2", format_lazy("8.2 {}", _("Persyaratan produk dan jasa"))
+    C8_3 = "8.3", format_lazy("8.3 {}", _("Desain dan pengembangan produk dan jasa"))
+    C8_4 = "8.4", format_lazy("8.4 {}", _("Pengendalian proses, produk dan jasa dari penyedia eksternal"))
+    C8_5 = "8.5", format_lazy("8.5 {}", _("Produksi dan penyediaan jasa"))
+    C8_6 = "8.6", format_lazy("8.6 {}", _("Pelepasan produk dan jasa"))
+    C8_7 = "8.7", format_lazy("8.7 {}", _("Pengendalian keluaran yang tidak sesuai"))
+    C9_1 = "9.1", format_lazy("9.1 {}", _("Pemantauan, pengukuran, analisis dan evaluasi"))
+    C9_2 = "9.2", format_lazy("9.2 {}", _("Audit internal"))
+    C9_3 = "9.3", format_lazy("9.3 {}", _("Tinjauan manajemen"))
+    C10_1 = "10.1", format_lazy("10.1 {}", _("Peningkatan: umum"))
+    C10_2 = "10.2", format_lazy("10.2 {}", _("Ketidaksesuaian dan tindakan korektif"))
+    C10_3 = "10.3", format_lazy("10.3 {}", _("Peningkatan berkelanjutan"))
+
+
+# Each clause list by the standard it belongs to. The same number ("4.1", "7.1") means
+# different things in the two standards: a finding's clause is read with its audit's standard.
+CLAUSES = {ClauseSet.ISO_9001_2008: Clause2008, ClauseSet.ISO_9001_2015: Clause2015}
+ALL_CLAUSE_VALUES = sorted(set(Clause2008.values) | set(Clause2015.values))
+
+
+def clause_choices(clause_set: str = "") -> list:
+    """Form choices for a finding's clause: one standard's list, or both grouped when unknown."""
+    if clause_set in CLAUSES:
+        return CLAUSES[clause_set].choices
+    return [(ClauseSet(key).label, choices.choices) for key, choices in CLAUSES.items()]
+
+
+def clause_label(clause_set: str, clause: str) -> str:
+    """The clause's number and title in its standard; the bare number when the standard is unknown."""
+    choices = CLAUSES.get(clause_set)
+    if choices is not None and clause in choices.values:
+        return str(choices(clause).label)
+    return clause
+
+
 class FindingGrade(models.TextChoices):
     MAJOR = "major", _("ketidaksesuaian mayor")
     MINOR = "minor", _("ketidaksesuaian minor")
@@ -509,18 +628,36 @@ class FindingGrade(models.TextChoices):
     OPPORTUNITY = "opportunity", _("peluang perbaikan")
 
 
+NONCONFORMITY_GRADES = (FindingGrade.MAJOR, FindingGrade.MINOR)
+
+
 class FindingStatus(models.TextChoices):
+    """Nonconformities go open → action proposed → closed; observations are only noted."""
+
     OPEN = "open", _("terbuka")
     ACTION_PROPOSED = "action_proposed", _("tindakan diusulkan")
     CLOSED = "closed", _("ditutup")
+    NOTED = "noted", _("dicatat, tanpa tindakan")
+
+
+OPEN_STATUSES = (FindingStatus.OPEN, FindingStatus.ACTION_PROPOSED)
 
 
 class FindingQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status=Finding.Status.CLOSED)
+        """Nonconformities not closed yet: open, or with an action proposed and awaiting verification."""
+        return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, *, on: datetime.date):
+        """Not closed and past their due date on ``on``."""
         return self.open().filter(due_on__lt=on)
+
+    def due_within(self, *, on: datetime.date, days: int):
+        """Not closed, due between ``on`` and ``days`` later (overdue ones excluded)."""
+        return self.open().filter(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=days))
+
+    def major(self):
+        return self.filter(grade=FindingGrade.MAJOR)
 
 
 class Finding(models.Model):
@@ -535,11 +672,12 @@ class Finding(models.Model):
         related_name="findings",
         help_text=_("Audit yang menemukan."),
     )
+    # No model choices: "7.1" is a different clause in each standard. clean() checks the
+    # number against the audit's standard; the CHECK admits only numbers of a known list.
     clause = models.CharField(
         _("klausul"),
         max_length=10,
-        choices=Clause2008.choices,
-        help_text=_("Klausul ISO 9001:2008 yang tidak dipenuhi."),
+        help_text=_("Nomor klausul yang tidak dipenuhi, menurut standar auditnya (ISO 9001:2008 atau 2015)."),
     )
     grade = models.CharField(_("kategori"), max_length=12, choices=Grade.choices, help_text=_("Bobot temuan."))
     description = models.TextField(_("uraian"), help_text=_("Apa yang tidak sesuai."))
@@ -549,7 +687,23 @@ class Finding(models.Model):
     corrective_action = models.TextField(
         _("tindakan korektif"), blank=True, help_text=_("Tindakan untuk menghilangkan penyebabnya.")
     )
-    due_on = models.DateField(_("batas waktu"), null=True, blank=True, help_text=_("Batas waktu penyelesaian."))
+    due_on = models.DateField(
+        _("batas waktu"),
+        null=True,
+        blank=True,
+        help_text=_("Batas waktu penyelesaian. Wajib untuk ketidaksesuaian mayor (lazimnya 30 sampai 90 hari)."),
+    )
+    action_proposed_on = models.DateField(
+        _("tanggal tindakan diusulkan"),
+        null=True,
+        blank=True,
+        help_text=_("Diisi portal saat SKPD mengusulkan tindakan korektif."),
+    )
+    verification = models.TextField(
+        _("hasil verifikasi"),
+        blank=True,
+        help_text=_("Bagaimana efektivitas tindakan korektif diperiksa, oleh ketua auditor atau staf."),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -557,10 +711,11 @@ class Finding(models.Model):
         default=Status.OPEN,
         help_text=_("Tahap tindak lanjut temuan."),
     )
+    # PROTECT: a closed finding must keep who verified it; deactivate the account instead.
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diverifikasi oleh"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="verified_findings",
@@ -574,11 +729,13 @@ class Finding(models.Model):
     )
 
     objects = FindingQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat temuan"))
 
     class Meta:
         verbose_name = _("temuan")
         verbose_name_plural = pgettext_lazy("plural", "temuan")
         ordering = ["audit", "clause", "pk"]
+        permissions = [("verify_finding", _("Dapat memverifikasi dan menutup temuan"))]
         indexes = [models.Index(fields=["status", "due_on"], name="finding_status_due_idx")]
         constraints = [
             models.CheckConstraint(
@@ -591,19 +748,77 @@ class Finding(models.Model):
                 name="finding_open_has_no_closing_date",
                 violation_error_message=_("Temuan yang belum ditutup tidak boleh punya tanggal penutupan."),
             ),
-            models.CheckConstraint(condition=Q(clause__in=Clause2008.values), name="finding_clause_valid"),
+            models.CheckConstraint(condition=Q(clause__in=ALL_CLAUSE_VALUES), name="finding_clause_valid"),
             models.CheckConstraint(condition=Q(grade__in=FindingGrade.values), name="finding_grade_valid"),
             models.CheckConstraint(condition=Q(status__in=FindingStatus.values), name="finding_status_valid"),
+            models.CheckConstraint(
+                condition=(Q(grade__in=NONCONFORMITY_GRADES) & ~Q(status=FindingStatus.NOTED))
+                | (~Q(grade__in=NONCONFORMITY_GRADES) & Q(status=FindingStatus.NOTED)),
+                name="finding_status_fits_grade",
+                violation_error_message=FINDING_STATUS_FITS_GRADE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(grade=FindingGrade.MAJOR) | Q(due_on__isnull=False),
+                name="finding_major_has_due_date",
+                violation_error_message=MAJOR_NEEDS_DUE_DATE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[FindingStatus.ACTION_PROPOSED, FindingStatus.CLOSED])
+                | (GreaterThan(Length(StripWhitespace("corrective_action")), 0) & Q(action_proposed_on__isnull=False)),
+                name="finding_action_recorded",
+                violation_error_message=ACTION_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=FindingStatus.CLOSED)
+                | (GreaterThan(Length(StripWhitespace("verification")), 0) & Q(verified_by__isnull=False)),
+                name="finding_closed_is_verified",
+                violation_error_message=VERIFICATION_REQUIRED,
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_grade_display()} {self.clause} — {self.audit.agency}"
 
+    @property
+    def clause_display(self) -> str:
+        return clause_label(self.audit.clause_set, self.clause)
+
+    def is_overdue(self, *, on: datetime.date) -> bool:
+        return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < on
+
     def clean(self):
+        errors = {}
         if self.status == self.Status.CLOSED and self.closed_on is None:
-            raise ValidationError({"closed_on": _("Temuan yang ditutup wajib mencatat tanggal penutupannya.")})
+            errors["closed_on"] = [_("Temuan yang ditutup wajib mencatat tanggal penutupannya.")]
         if self.status != self.Status.CLOSED and self.closed_on is not None:
-            raise ValidationError({"closed_on": _("Temuan yang belum ditutup tidak boleh punya tanggal penutupan.")})
+            errors["closed_on"] = [_("Temuan yang belum ditutup tidak boleh punya tanggal penutupan.")]
+        if self.grade == self.Grade.MAJOR and self.due_on is None:
+            errors["due_on"] = [MAJOR_NEEDS_DUE_DATE]
+        if self.grade and ((self.grade in NONCONFORMITY_GRADES) == (self.status == self.Status.NOTED)):
+            errors.setdefault("status", []).append(FINDING_STATUS_FITS_GRADE)
+        if self.status in (self.Status.ACTION_PROPOSED, self.Status.CLOSED):
+            if not (self.corrective_action or "").strip():
+                errors["corrective_action"] = [ACTION_REQUIRED]
+            if self.action_proposed_on is None:
+                errors["action_proposed_on"] = [_("Tanggal usulan tindakan wajib dicatat.")]
+        if self.status == self.Status.CLOSED:
+            if not (self.verification or "").strip():
+                errors["verification"] = [VERIFICATION_REQUIRED]
+            if self.verified_by_id is None:
+                errors["verified_by"] = [_("Catat siapa yang memverifikasi.")]
+        if self.clause:
+            clause_set = self.audit.clause_set if self.audit_id else ""
+            allowed = CLAUSES[clause_set].values if clause_set in CLAUSES else ALL_CLAUSE_VALUES
+            if self.clause not in allowed:
+                errors["clause"] = [
+                    _("Klausul %(clause)s tidak ada dalam %(standard)s.")
+                    % {
+                        "clause": self.clause,
+                        "standard": ClauseSet(clause_set).label if clause_set else _("daftar klausul"),
+                    }
+                ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Ceremony(models.Model):

@@ -1,16 +1,29 @@
 """Cross-model writes. Each function validates with full_clean() and writes atomically."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from accounts import rules
 from agencies.models import Agency
 
 from .dates import DatePrecision, add_years
 from .initial_data import AgencyRow, DataFileError, ReferenceData
-from .models import Ceremony, Certificate, CertificationBody, Programme, Standard
+from .models import (
+    ACTION_REQUIRED,
+    VERIFICATION_REQUIRED,
+    WITHDRAWN_IS_FINAL,
+    Ceremony,
+    Certificate,
+    CertificationBody,
+    Finding,
+    Programme,
+    Standard,
+)
 
 # The certification cycle: a certificate is valid for three years from its decision.
 CERTIFICATE_YEARS = 3
@@ -56,6 +69,7 @@ def _upsert(model, *, lookup: dict, values: dict, report: LoadReport, label: str
         instance.full_clean()
     except ValidationError as error:
         raise DataFileError([f"{where}: {_describe(error)}"]) from None
+    instance._change_reason = "load_initial_agencies"  # read by the edit history, where kept
     instance.save()
     report.record(model, action, label)
     return instance
@@ -184,3 +198,191 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
     if dry_run:
         transaction.set_rollback(True)
     return report
+
+
+# --- The finding workflow: open → action proposed → closed -------------------------------
+# Each step locks the row, checks who may take it and from which state, validates the
+# whole record and saves it with the reason in the edit history. A refused step raises
+# PermissionDenied or ValidationError and leaves the row as it was.
+
+
+def _locked(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def _save_with_history(instance, *, by, reason: str) -> None:
+    instance.full_clean()
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
+
+
+def _require_text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+@transaction.atomic
+def propose_action(
+    *,
+    finding: Finding,
+    by,
+    correction: str,
+    root_cause: str,
+    corrective_action: str,
+    on: datetime.date,
+) -> Finding:
+    """The agency answers an open nonconformity: correction, root cause and corrective action."""
+    finding = _locked(Finding, finding.pk)
+    if finding.status != Finding.Status.OPEN:
+        raise ValidationError(
+            _("Hanya temuan berstatus terbuka yang dapat dijawab; status temuan ini: %(status)s.")
+            % {"status": finding.get_status_display()}
+        )
+    if not rules.can_propose_action(by, finding):
+        raise PermissionDenied(_("Hanya wakil manajemen SKPD ini yang dapat menjawab temuannya."))
+    finding.correction = (correction or "").strip()
+    finding.root_cause = (root_cause or "").strip()
+    finding.corrective_action = _require_text(corrective_action, "corrective_action", ACTION_REQUIRED)
+    finding.action_proposed_on = on
+    finding.status = Finding.Status.ACTION_PROPOSED
+    _save_with_history(finding, by=by, reason=_("Tindakan korektif diusulkan"))
+    return finding
+
+
+@transaction.atomic
+def close_finding(*, finding: Finding, by, verification: str, on: datetime.date) -> Finding:
+    """The lead auditor or programme staff verify the proposed action and close the finding."""
+    finding = _locked(Finding, finding.pk)
+    if finding.status != Finding.Status.ACTION_PROPOSED:
+        raise ValidationError(
+            _("Temuan hanya dapat ditutup setelah SKPD mengusulkan tindakan korektif; status temuan ini: %(status)s.")
+            % {"status": finding.get_status_display()}
+        )
+    if not rules.can_verify_finding(by, finding):
+        raise PermissionDenied(_("Hanya ketua auditor audit ini atau staf program yang dapat menutup temuan."))
+    if finding.action_proposed_on and on < finding.action_proposed_on:
+        raise ValidationError({"closed_on": _("Tanggal penutupan tidak boleh sebelum tindakan diusulkan.")})
+    finding.verification = _require_text(verification, "verification", VERIFICATION_REQUIRED)
+    finding.verified_by = by
+    finding.closed_on = on
+    finding.status = Finding.Status.CLOSED
+    _save_with_history(finding, by=by, reason=_("Diverifikasi dan ditutup"))
+    return finding
+
+
+@transaction.atomic
+def return_finding(*, finding: Finding, by, reason: str) -> Finding:
+    """The verifier does not accept the proposed action: the finding is open again, with the reason kept."""
+    finding = _locked(Finding, finding.pk)
+    if finding.status != Finding.Status.ACTION_PROPOSED:
+        raise ValidationError(
+            _("Hanya temuan dengan tindakan diusulkan yang dapat dikembalikan; status temuan ini: %(status)s.")
+            % {"status": finding.get_status_display()}
+        )
+    if not rules.can_verify_finding(by, finding):
+        raise PermissionDenied(_("Hanya ketua auditor audit ini atau staf program yang dapat mengembalikan temuan."))
+    reason = _require_text(reason, "reason", _("Tulis mengapa tindakan korektif belum diterima."))
+    finding.status = Finding.Status.OPEN
+    finding.action_proposed_on = None
+    _save_with_history(finding, by=by, reason=_("Dikembalikan: %(reason)s") % {"reason": reason})
+    return finding
+
+
+# --- Certificate status: suspend, reinstate, withdraw ------------------------------------
+
+
+def _change_status(
+    *,
+    certificate: Certificate,
+    by,
+    on: datetime.date,
+    reason: str,
+    today: datetime.date,
+    allowed_from: tuple[str, ...],
+    to: str,
+    refused,
+    history_label,
+) -> Certificate:
+    if not rules.can_change_certificate_status(by):
+        raise PermissionDenied(_("Hanya staf program yang dapat mengubah status sertifikat."))
+    certificate = _locked(Certificate, certificate.pk)
+    if certificate.status == Certificate.Status.WITHDRAWN:
+        raise ValidationError(WITHDRAWN_IS_FINAL)
+    if certificate.status not in allowed_from:
+        raise ValidationError(refused % {"status": certificate.get_status_display()})
+    reason = _require_text(reason, "status_reason", _("Tulis alasan perubahan status."))
+    if on > today:
+        raise ValidationError({"status_changed_on": _("Tanggal perubahan status tidak boleh sesudah hari ini.")})
+    if certificate.issued_on and on < certificate.issued_on:
+        raise ValidationError(
+            {"status_changed_on": _("Tanggal perubahan status tidak boleh sebelum sertifikat terbit.")}
+        )
+    if certificate.status_changed_on and on < certificate.status_changed_on:
+        raise ValidationError(
+            {
+                "status_changed_on": _("Tanggal ini sebelum perubahan status terakhir (%(day)s).")
+                % {"day": certificate.status_changed_on.isoformat()}
+            }
+        )
+    certificate.status = to
+    certificate.status_changed_on = on
+    certificate.status_reason = reason
+    _save_with_history(certificate, by=by, reason=f"{history_label}: {reason}")
+    return certificate
+
+
+@transaction.atomic
+def suspend_certificate(
+    *, certificate: Certificate, by, on: datetime.date, reason: str, today: datetime.date
+) -> Certificate:
+    """Suspend an active certificate from ``on``: temporarily invalid."""
+    return _change_status(
+        certificate=certificate,
+        by=by,
+        on=on,
+        reason=reason,
+        today=today,
+        allowed_from=(Certificate.Status.ACTIVE,),
+        to=Certificate.Status.SUSPENDED,
+        refused=_("Hanya sertifikat aktif yang dapat dibekukan; status sertifikat ini: %(status)s."),
+        history_label=_("Dibekukan"),
+    )
+
+
+@transaction.atomic
+def reinstate_certificate(
+    *, certificate: Certificate, by, on: datetime.date, reason: str, today: datetime.date
+) -> Certificate:
+    """Lift a suspension from ``on``."""
+    return _change_status(
+        certificate=certificate,
+        by=by,
+        on=on,
+        reason=reason,
+        today=today,
+        allowed_from=(Certificate.Status.SUSPENDED,),
+        to=Certificate.Status.ACTIVE,
+        refused=_("Hanya sertifikat yang dibekukan yang dapat dipulihkan; status sertifikat ini: %(status)s."),
+        history_label=_("Dipulihkan"),
+    )
+
+
+@transaction.atomic
+def withdraw_certificate(
+    *, certificate: Certificate, by, on: datetime.date, reason: str, today: datetime.date
+) -> Certificate:
+    """Withdraw (cancel) a certificate for good from ``on``."""
+    return _change_status(
+        certificate=certificate,
+        by=by,
+        on=on,
+        reason=reason,
+        today=today,
+        allowed_from=(Certificate.Status.ACTIVE, Certificate.Status.SUSPENDED),
+        to=Certificate.Status.WITHDRAWN,
+        refused=_("Sertifikat ini tidak dapat dicabut; statusnya: %(status)s."),
+        history_label=_("Dicabut"),
+    )

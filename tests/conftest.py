@@ -6,6 +6,14 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
+def roles(db):
+    """The role groups, as `setup_roles` makes them."""
+    from accounts.services import setup_roles
+
+    setup_roles()
+
+
+@pytest.fixture
 def staff_client(client, db):
     """A Django test client logged in as a superuser (full admin access)."""
     user = UserFactory(username="admin", is_staff=True, is_superuser=True)

@@ -4,8 +4,10 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.roles import Role
 from agencies.models import Agency
 from certifications.dates import DatePrecision
 from certifications.models import (
@@ -14,6 +16,7 @@ from certifications.models import (
     Certificate,
     CertificationBody,
     Clause2008,
+    ClauseSet,
     Finding,
     Programme,
     Standard,
@@ -28,6 +31,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
     password = factory.django.Password("correct horse battery staple")
+
+
+class RoleUserFactory(UserFactory):
+    """A staff account (may log into the admin) in one role group; needs the ``roles`` fixture.
+
+    ``RoleUserFactory(role=Role.AUDITOR)`` (Staf Pemkot by default); a representative
+    takes ``agencies=[...]``.
+    """
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        self.groups.add(Group.objects.get(name=extracted or Role.STAFF))
+
+    @factory.post_generation
+    def agencies(self, create, extracted, **kwargs):
+        for agency in extracted or ():
+            agency.quality_representatives.add(self)
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -50,6 +72,7 @@ class StandardFactory(factory.django.DjangoModelFactory):
     title = "Quality management systems — Requirements"
     published_on = datetime.date(2008, 11, 15)
     certificates_valid_until = datetime.date(2018, 9, 15)
+    clause_set = ClauseSet.ISO_9001_2008
     source = "Data uji"
 
 
@@ -93,6 +116,13 @@ class FindingFactory(factory.django.DjangoModelFactory):
     clause = Clause2008.C4_2_3
     grade = Finding.Grade.MINOR
     description = "Dokumen kedaluwarsa masih beredar."
+    # Observations are only noted; nonconformities start open. A major one needs a due date.
+    status = factory.LazyAttribute(
+        lambda o: Finding.Status.OPEN if o.grade in (Finding.Grade.MAJOR, Finding.Grade.MINOR) else Finding.Status.NOTED
+    )
+    due_on = factory.LazyAttribute(
+        lambda o: o.audit.starts_on + datetime.timedelta(days=60) if o.grade == Finding.Grade.MAJOR else None
+    )
 
 
 class CeremonyFactory(factory.django.DjangoModelFactory):
@@ -130,6 +160,7 @@ class CurrentCertificateFactory(CertificateFactory):
         title="Quality management systems — Requirements",
         published_on=datetime.date(2015, 9, 15),
         certificates_valid_until=None,
+        clause_set=ClauseSet.ISO_9001_2015,
     )
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=730))
