@@ -116,3 +116,22 @@ def audits_due(*, on: datetime.date, within_days: int) -> list[NextAudit]:
     """Next audits overdue on ``on`` or due within ``within_days`` after it."""
     last_day = on + datetime.timedelta(days=within_days)
     return [item for item in next_audits(on=on) if item.due_on <= last_day]
+
+
+def lapsing_standard_certificates(*, on: datetime.date, within_days: int):
+    """Certificates valid on ``on`` whose standard ends within ``within_days``, held by agencies
+    with no valid certificate to a standard that outlives it (ISO 9001:2008 before 15 September 2018).
+
+    These agencies lose their certification on the standard's end unless they transition.
+    """
+    last_day = on + datetime.timedelta(days=within_days)
+    lapsing = Certificate.objects.valid(on=on).filter(standard__certificates_valid_until__lte=last_day)
+    lasting = Certificate.objects.valid(on=on).filter(
+        Q(standard__certificates_valid_until__isnull=True) | Q(standard__certificates_valid_until__gt=last_day),
+        agency=OuterRef("agency"),
+    )
+    return (
+        lapsing.exclude(Exists(lasting))
+        .select_related("agency", "standard")
+        .order_by("standard__certificates_valid_until", "agency__name", "pk")
+    )
