@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "certifications.view_audit",
         "certifications.view_finding",
         "certifications.verify_finding",
+        "reminders.view_reminder",
     ],
     Role.AUDITOR: [
         "agencies.view_agency",
