@@ -113,6 +113,37 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+
+# Behind the TLS proxy every request arrives from the proxy's address: counted by that,
+# anyone could lock any staff username for everyone. AXES_PROXY_COUNT is the number of
+# proxies in front that append the address they received from to X-Forwarded-For, as
+# nginx's $proxy_add_x_forwarded_for does (0: none, REMOTE_ADDR is the client and the
+# header is ignored). axes then asks django-ipware for the entry the nearest of those
+# proxies wrote: a client can put anything before it, never after it.
+def axes_ipware_settings(proxies: int) -> dict:
+    if proxies <= 0:
+        return {"AXES_IPWARE_PROXY_COUNT": None, "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",)}
+    # ipware's count is the entries after the client, taken from the right. nginx writes
+    # the address it received from, never its own, so N proxies leave the client at N
+    # from the right: N - 1 entries after it.
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxies - 1,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+    }
+
+
+vars().update(axes_ipware_settings(env.int("AXES_PROXY_COUNT", default=0)))
+# Client first, proxies appended after it; "right-most" would read the header backwards.
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Not strict: a forged prefix is skipped. Strict discards the whole header and counts the
+# forger under the proxy's address, locking out whoever else ends up counted there.
+IPWARE_STRICT = False
+# ipware 8's modern algorithm reads quotes and RFC 7239 "for=" inside X-Forwarded-For: a
+# client sending `for=203.0.113.9;x="` swallows nginx's entry and chooses its own address.
+# The legacy one splits on every comma, so nginx's entry stays last. In legacy mode an
+# IPWARE_META_PRECEDENCE_ORDER setting would override axes' order: do not set one.
+IPWARE_ALGORITHM = "legacy"
+
 # Edit history (django-simple-history): reasons can be long (a suspension's grounds).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -120,3 +151,5 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # for development); "smtp+tls://user:password@host:587" sends through a server.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal ISO Kota Bandung <portal-iso@localhost>")
+# The portal's address as staff reach it: the links in reminder mails start with it.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -1,7 +1,7 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL from DATABASE_URL."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import axes_ipware_settings, env
 
 # No default: without DJANGO_SECRET_KEY in the environment, startup fails with
 # ImproperlyConfigured instead of running with a guessable key.
@@ -27,3 +27,7 @@ SECURE_HSTS_PRELOAD = False
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The documented deployment: one nginx in front, appending to X-Forwarded-For. Wrong here
+# means one lock for every client (count too low) or a forgeable address (count too high).
+vars().update(axes_ipware_settings(env.int("AXES_PROXY_COUNT", default=1)))
