@@ -68,4 +68,8 @@ def can_verify_finding(user, finding: Finding) -> bool:
 
 def can_change_certificate_status(user) -> bool:
     """Programme staff only: never an auditor, whatever else the account holds."""
+    # An auditor judges the agency; the decision on its certificate stays with the city's
+    # staff, even for an auditor account that was also given the permission.
+    if has_role(user, Role.AUDITOR):
+        return False
     return bool(user.is_active) and user.has_perm("certifications.change_certificate_status")

@@ -25,11 +25,13 @@ class RolesReport:
 
 def _permissions(names: list[str]) -> dict[str, Permission]:
     wanted = {tuple(name.split(".", 1)) for name in names}
+    # The filter is a cross product of labels and codenames: keep only the pairs asked for.
     found = {
-        f"{p.content_type.app_label}.{p.codename}": p
+        name: p
         for p in Permission.objects.select_related("content_type").filter(
             content_type__app_label__in={app for app, _ in wanted}, codename__in={code for _, code in wanted}
         )
+        if (name := f"{p.content_type.app_label}.{p.codename}") in names
     }
     missing = sorted(set(names) - set(found))
     if missing:

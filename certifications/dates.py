@@ -56,8 +56,8 @@ def add_years(value: datetime.date | None, precision: str, years: int) -> dateti
     if precision == DatePrecision.DAY:
         try:
             anniversary = value.replace(year=value.year + years)
-        except ValueError:  # 29 February in a year without one
-            anniversary = value.replace(year=value.year + years, day=28)
+        except ValueError:  # 29 February in a year without one: the period runs through 28 February
+            anniversary = datetime.date(value.year + years, 3, 1)
         return anniversary - datetime.timedelta(days=1)
     return period_end(value.replace(day=1, year=value.year + years), precision)
 

@@ -26,6 +26,7 @@ FINDING_STATUS_FITS_GRADE = _(
     "observasi dan peluang perbaikan hanya dicatat."
 )
 ACTION_REQUIRED = _("Tindakan korektif wajib diisi sebelum temuan diusulkan selesai atau ditutup.")
+CLOSED_BEFORE_PROPOSAL = _("Tanggal penutupan tidak boleh sebelum tindakan korektif diusulkan.")
 VERIFICATION_REQUIRED = _("Temuan hanya dapat ditutup dengan hasil verifikasi dan nama pemverifikasinya.")
 WITHDRAWN_IS_FINAL = _(
     "Sertifikat yang sudah dicabut tidak dapat aktif atau dibekukan lagi; SKPD perlu sertifikasi awal yang baru."
@@ -774,6 +775,13 @@ class Finding(models.Model):
                 name="finding_closed_is_verified",
                 violation_error_message=VERIFICATION_REQUIRED,
             ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(action_proposed_on__isnull=True)
+                | Q(closed_on__gte=F("action_proposed_on")),
+                name="finding_closed_after_proposal",
+                violation_error_message=CLOSED_BEFORE_PROPOSAL,
+            ),
         ]
 
     def __str__(self):
@@ -801,6 +809,8 @@ class Finding(models.Model):
                 errors["corrective_action"] = [ACTION_REQUIRED]
             if self.action_proposed_on is None:
                 errors["action_proposed_on"] = [_("Tanggal usulan tindakan wajib dicatat.")]
+        if self.closed_on and self.action_proposed_on and self.closed_on < self.action_proposed_on:
+            errors.setdefault("closed_on", []).append(CLOSED_BEFORE_PROPOSAL)
         if self.status == self.Status.CLOSED:
             if not (self.verification or "").strip():
                 errors["verification"] = [VERIFICATION_REQUIRED]

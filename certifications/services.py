@@ -246,6 +246,13 @@ def propose_action(
     finding.correction = (correction or "").strip()
     finding.root_cause = (root_cause or "").strip()
     finding.corrective_action = _require_text(corrective_action, "corrective_action", ACTION_REQUIRED)
+    if on < finding.audit.starts_on:
+        raise ValidationError(
+            {
+                "action_proposed_on": _("Tanggal usulan tidak boleh sebelum audit dimulai (%(day)s).")
+                % {"day": finding.audit.starts_on.isoformat()}
+            }
+        )
     finding.action_proposed_on = on
     finding.status = Finding.Status.ACTION_PROPOSED
     _save_with_history(finding, by=by, reason=_("Tindakan korektif diusulkan"))

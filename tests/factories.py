@@ -40,6 +40,9 @@ class RoleUserFactory(UserFactory):
     takes ``agencies=[...]``.
     """
 
+    class Meta:
+        skip_postgeneration_save = True  # the hooks only add group and agency links
+
     is_staff = True
 
     @factory.post_generation
@@ -123,6 +126,18 @@ class FindingFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyAttribute(
         lambda o: o.audit.starts_on + datetime.timedelta(days=60) if o.grade == Finding.Grade.MAJOR else None
     )
+
+    class Params:
+        # FindingFactory(closed=True): answered by the agency and verified, as the workflow leaves it.
+        closed = factory.Trait(
+            status=Finding.Status.CLOSED,
+            correction="Dokumen kedaluwarsa ditarik.",
+            corrective_action="Prosedur pengendalian dokumen direvisi.",
+            action_proposed_on=factory.LazyAttribute(lambda o: o.audit.starts_on + datetime.timedelta(days=7)),
+            verification="Daftar induk dokumen diperiksa ulang.",
+            verified_by=factory.SubFactory(UserFactory),
+            closed_on=factory.LazyAttribute(lambda o: o.audit.starts_on + datetime.timedelta(days=30)),
+        )
 
 
 class CeremonyFactory(factory.django.DjangoModelFactory):

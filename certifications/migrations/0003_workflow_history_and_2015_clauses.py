@@ -189,6 +189,10 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), models.Q(django.db.models.lookups.GreaterThan(django.db.models.functions.text.Length(bandung_iso.db.StripWhitespace('verification')), 0), models.Q(('verified_by__isnull', False))), _connector='OR'), name='finding_closed_is_verified', violation_error_message='Temuan hanya dapat ditutup dengan hasil verifikasi dan nama pemverifikasinya.'),
         ),
         migrations.AddConstraint(
+            model_name='finding',
+            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('action_proposed_on__isnull', True), ('closed_on__gte', models.F('action_proposed_on')), _connector='OR'), name='finding_closed_after_proposal', violation_error_message='Tanggal penutupan tidak boleh sebelum tindakan korektif diusulkan.'),
+        ),
+        migrations.AddConstraint(
             model_name='standard',
             constraint=models.CheckConstraint(condition=models.Q(('clause_set', ''), ('clause_set__in', ['iso9001_2008', 'iso9001_2015']), _connector='OR'), name='standard_clause_set_valid'),
         ),

@@ -18,6 +18,7 @@ from tests.factories import (
     CertificateFactory,
     CertificationBodyFactory,
     FindingFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -524,31 +525,44 @@ def test_findings_are_counted_but_their_text_is_not_public(client):
         "root_cause": "Akar rahasia",
         "corrective_action": "Tindakan rahasia",
     }
+    answered = {**secret, "action_proposed_on": D(2012, 3, 20)}
     FindingFactory.create_batch(2, audit=audit, grade=Finding.Grade.MAJOR, **secret)
     FindingFactory(
-        audit=audit, grade=Finding.Grade.MINOR, status=Finding.Status.CLOSED, closed_on=D(2012, 4, 1), **secret
+        audit=audit,
+        grade=Finding.Grade.MINOR,
+        status=Finding.Status.CLOSED,
+        closed_on=D(2012, 4, 1),
+        verification="Verifikasi rahasia",
+        verified_by=UserFactory(),
+        **answered,
     )
-    FindingFactory(audit=AuditFactory(agency=agency), grade=Finding.Grade.MINOR, status=Finding.Status.ACTION_PROPOSED)
+    FindingFactory(
+        audit=AuditFactory(agency=agency),
+        grade=Finding.Grade.MINOR,
+        status=Finding.Status.ACTION_PROPOSED,
+        **{**answered, "corrective_action": "Tindakan diusulkan rahasia"},
+    )
+    FindingFactory(audit=audit, grade=Finding.Grade.OBSERVATION, **secret)  # noted
     FindingFactory(grade=Finding.Grade.OBSERVATION)  # another agency's
     response = client.get(agency.get_absolute_url())
     page = html(response)
-    for text in [*secret.values(), "Dokumen kedaluwarsa masih beredar."]:
+    for text in [*secret.values(), "Verifikasi rahasia", "Dokumen kedaluwarsa masih beredar."]:
         assert text not in page
     assert "rahasia" not in page
     table = response.context["findings"]
-    assert table["total"] == 4
+    assert table["total"] == 5
     assert [(row["label"], row["cells"], row["total"]) for row in table["rows"]] == [
-        ("ketidaksesuaian mayor", [2, 0, 0], 2),
-        ("ketidaksesuaian minor", [0, 1, 1], 2),
-        ("observasi", [0, 0, 0], 0),
-        ("peluang perbaikan", [0, 0, 0], 0),
+        ("ketidaksesuaian mayor", [2, 0, 0, 0], 2),
+        ("ketidaksesuaian minor", [0, 1, 1, 0], 2),
+        ("observasi", [0, 0, 0, 1], 1),
+        ("peluang perbaikan", [0, 0, 0, 0], 0),
     ]
-    assert table["totals"] == [2, 1, 1]
+    assert table["totals"] == [2, 1, 1, 1]
     found = re.search(r'data-testid="findings">(.*?)</table>', page, re.S).group(1)
     cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", found)
-    assert cells[:5] == ["Kategori", "terbuka", "tindakan diusulkan", "ditutup", "Jumlah"]
-    assert cells[5:10] == ["ketidaksesuaian mayor", "2", "0", "0", "2"]
-    assert cells[-5:] == ["Jumlah", "2", "1", "1", "4"]
+    assert cells[:6] == ["Kategori", "terbuka", "tindakan diusulkan", "ditutup", "dicatat, tanpa tindakan", "Jumlah"]
+    assert cells[6:12] == ["ketidaksesuaian mayor", "2", "0", "0", "0", "2"]
+    assert cells[-6:] == ["Jumlah", "2", "1", "1", "1", "5"]
     assert '<caption id="findings-caption">' in page
 
 

@@ -45,8 +45,8 @@ def test_period_end(value, precision, expected):
         pytest.param(D(2012, 1, 1), DatePrecision.DAY, 3, D(2014, 12, 31), id="day-new-year-to-old-year-end"),
         pytest.param(D(2012, 3, 1), DatePrecision.DAY, 3, D(2015, 2, 28), id="day-1-march"),
         pytest.param(D(2011, 3, 1), DatePrecision.DAY, 1, D(2012, 2, 29), id="day-before-1-march-in-leap-year"),
-        # 29 February in a year without one: the anniversary is taken as 28 February.
-        pytest.param(D(2012, 2, 29), DatePrecision.DAY, 3, D(2015, 2, 27), id="day-29-february-to-common-year"),
+        # 29 February in a year without one: the period still runs through 28 February.
+        pytest.param(D(2012, 2, 29), DatePrecision.DAY, 3, D(2015, 2, 28), id="day-29-february-to-common-year"),
         pytest.param(D(2012, 2, 29), DatePrecision.DAY, 4, D(2016, 2, 28), id="day-29-february-to-leap-year"),
         pytest.param(D(2015, 5, 14), DatePrecision.DAY, -3, D(2012, 5, 13), id="day-negative-years"),
         # Coarser precisions keep their precision and land on the period's last day.

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from agencies.models import Agency
 from certifications.dates import DatePrecision
-from certifications.models import Ceremony, Certificate, CertificationBody, Programme, Standard
+from certifications.models import Ceremony, Certificate, CertificationBody, ClauseSet, Programme, Standard
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +307,29 @@ def test_verbosity_zero_is_silent_and_two_lists_each_change():
     loud = io.StringIO()
     call_command("load_initial_agencies", verbosity=2, stdout=loud)
     assert "diperbarui: SKPD dinas-sosial" in loud.getvalue()
+
+
+def test_the_standards_carry_their_clause_lists():
+    load()
+    assert dict(Standard.objects.values_list("code", "clause_set")) == {
+        "ISO 9001:2008": ClauseSet.ISO_9001_2008,
+        "ISO 9001:2015": ClauseSet.ISO_9001_2015,
+    }
+
+
+def test_standards_loaded_before_the_clause_lists_get_them_on_the_next_run():
+    load()
+    Standard.objects.update(clause_set="")  # as a database loaded before clause_set existed
+    output = load()
+    assert set(Standard.objects.values_list("clause_set", flat=True)) == set(ClauseSet.values)
+    assert "standar: 2 diperbarui" in output
+    assert "Tidak ada perubahan" in load()
+
+
+def test_an_unknown_clause_list_in_the_reference_file_is_refused(tmp_path):
+    reference = tmp_path / "reference.json"
+    text = SHIPPED_REFERENCE.read_text(encoding="utf-8").replace('"iso9001_2015"', '"iso9001_2000"')
+    reference.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"standards\[1\]: clause_set: .*'iso9001_2000' bukan pilihan yang valid"):
+        load("--reference", str(reference))
+    assert not Standard.objects.exists()

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from certifications.dates import DatePrecision
-from certifications.models import Audit, Certificate, Finding, Programme, Standard
+from certifications.models import Audit, Certificate, ClauseSet, Finding, Programme, Standard
 from tests.assertions import assert_violates
 from tests.factories import (
     AgencyFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     FindingFactory,
     ProgrammeFactory,
     StandardFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,21 @@ def audit(**overrides):
 def finding(**overrides):
     overrides.setdefault("audit", AuditFactory())
     return FindingFactory.build(**overrides)
+
+
+# A nonconformity at each later step of its workflow, every other rule met: a case below
+# breaks exactly one constraint, so the database names that one on SQLite and PostgreSQL.
+ANSWERED = {"corrective_action": "Prosedur pengendalian dokumen direvisi.", "action_proposed_on": D(2012, 3, 20)}
+VERIFIED = {"verification": "Daftar induk dokumen diperiksa ulang; tidak ada dokumen kedaluwarsa."}
+
+
+def proposed(**overrides):
+    return finding(**{"status": Finding.Status.ACTION_PROPOSED, **ANSWERED, **overrides})
+
+
+def closed(**overrides):
+    overrides.setdefault("verified_by", UserFactory())
+    return finding(**{"status": Finding.Status.CLOSED, "closed_on": D(2012, 4, 1), **ANSWERED, **VERIFIED, **overrides})
 
 
 def duplicate_standard_code():
@@ -108,6 +124,12 @@ CASES = [
         "standard_validity_after_publication",
     ),
     case(lambda: StandardFactory.build(source=""), "source", BLANK, "standard_has_source"),
+    case(
+        lambda: StandardFactory.build(code="ISO 14001:2015", clause_set="iso14001_2015"),
+        "clause_set",
+        INVALID_CHOICE,
+        "standard_clause_set_valid",
+    ),
     # CertificationBody
     case(
         duplicate_body_name,
@@ -160,20 +182,53 @@ CASES = [
     ),
     # Finding
     case(
-        lambda: finding(status=Finding.Status.CLOSED, closed_on=None),
+        lambda: closed(closed_on=None),
         "closed_on",
         "Temuan yang ditutup wajib mencatat tanggal penutupannya.",
         "finding_closed_has_date",
     ),
     case(
-        lambda: finding(status=Finding.Status.ACTION_PROPOSED, closed_on=D(2012, 4, 1)),
+        lambda: proposed(closed_on=D(2012, 4, 1)),
         "closed_on",
         "Temuan yang belum ditutup tidak boleh punya tanggal penutupan.",
         "finding_open_has_no_closing_date",
     ),
-    case(lambda: finding(clause="9.1"), "clause", INVALID_CHOICE, "finding_clause_valid"),
+    # A number in neither standard; a number of the other standard is refused by clean() only.
+    case(
+        lambda: finding(clause="11.1"), "clause", "Klausul 11.1 tidak ada dalam daftar klausul.", "finding_clause_valid"
+    ),
     case(lambda: finding(grade="critical"), "grade", INVALID_CHOICE, "finding_grade_valid"),
     case(lambda: finding(status="reopened"), "status", INVALID_CHOICE, "finding_status_valid"),
+    case(
+        lambda: finding(grade=Finding.Grade.MINOR, status=Finding.Status.NOTED),
+        "status",
+        "observasi dan peluang perbaikan hanya dicatat.",
+        "finding_status_fits_grade",
+    ),
+    case(
+        lambda: finding(grade=Finding.Grade.MAJOR, due_on=None),
+        "due_on",
+        "Ketidaksesuaian mayor wajib punya batas waktu penyelesaian.",
+        "finding_major_has_due_date",
+    ),
+    case(
+        lambda: proposed(corrective_action=""),
+        "corrective_action",
+        "Tindakan korektif wajib diisi sebelum temuan diusulkan selesai atau ditutup.",
+        "finding_action_recorded",
+    ),
+    case(
+        lambda: closed(verification=""),
+        "verification",
+        "Temuan hanya dapat ditutup dengan hasil verifikasi dan nama pemverifikasinya.",
+        "finding_closed_is_verified",
+    ),
+    case(
+        lambda: closed(closed_on=D(2012, 3, 19)),
+        "closed_on",
+        "Tanggal penutupan tidak boleh sebelum tindakan korektif diusulkan.",
+        "finding_closed_after_proposal",
+    ),
     # Ceremony
     case(
         duplicate_ceremony_slug,
@@ -266,6 +321,65 @@ CASES += [
         None,
         id="finding_open_has_no_closing_date-open",
     ),
+    pytest.param(
+        lambda: finding(clause=""),
+        "clause",
+        BLANK,
+        "finding_clause_valid",
+        None,
+        id="finding_clause_valid-blank",
+    ),
+    *[
+        pytest.param(
+            build,
+            "status",
+            "observasi dan peluang perbaikan hanya dicatat.",
+            "finding_status_fits_grade",
+            None,
+            id=f"finding_status_fits_grade-{name}",
+        )
+        for name, build in (
+            ("observation-open", lambda: finding(grade=Finding.Grade.OBSERVATION, status=Finding.Status.OPEN)),
+            ("opportunity-proposed", lambda: proposed(grade=Finding.Grade.OPPORTUNITY)),
+            ("major-noted", lambda: finding(grade=Finding.Grade.MAJOR, status=Finding.Status.NOTED)),
+        )
+    ],
+    *[
+        pytest.param(build, field, message, "finding_action_recorded", None, id=f"finding_action_recorded-{name}")
+        for name, build, field, message in (
+            (
+                "white-space",
+                lambda: proposed(corrective_action=" \t\r\n "),
+                "corrective_action",
+                "Tindakan korektif wajib diisi",
+            ),
+            (
+                "no-date",
+                lambda: proposed(action_proposed_on=None),
+                "action_proposed_on",
+                "Tanggal usulan tindakan wajib dicatat.",
+            ),
+            (
+                "closed-without-action",
+                lambda: closed(corrective_action=""),
+                "corrective_action",
+                "Tindakan korektif wajib diisi",
+            ),
+            (
+                "closed-without-date",
+                lambda: closed(action_proposed_on=None),
+                "action_proposed_on",
+                "Tanggal usulan tindakan wajib dicatat.",
+            ),
+        )
+    ],
+    *[
+        pytest.param(build, field, message, "finding_closed_is_verified", None, id=f"finding_closed_is_verified-{name}")
+        for name, build, field, message in (
+            ("white-space", lambda: closed(verification="\n \t"), "verification", "hasil verifikasi"),
+            ("no-verifier", lambda: closed(verified_by=None), "verified_by", "Catat siapa yang memverifikasi."),
+        )
+    ],
 ]
 
 
@@ -368,7 +482,13 @@ VALID_BUILDERS = [
     pytest.param(lambda: audit(ends_on=None), id="audit-one-day"),
     pytest.param(lambda: audit(ends_on=D(2012, 3, 1)), id="audit-ends-on-start"),
     pytest.param(lambda: finding(), id="finding"),
-    pytest.param(lambda: finding(status=Finding.Status.CLOSED, closed_on=D(2012, 4, 1)), id="finding-closed"),
+    pytest.param(lambda: finding(grade=Finding.Grade.MAJOR, due_on=D(2012, 5, 1)), id="finding-major"),
+    pytest.param(lambda: proposed(), id="finding-action-proposed"),
+    pytest.param(lambda: closed(), id="finding-closed"),
+    pytest.param(lambda: closed(closed_on=D(2012, 3, 20)), id="finding-closed-the-day-of-the-proposal"),
+    pytest.param(lambda: finding(grade=Finding.Grade.OBSERVATION, status=Finding.Status.NOTED), id="observation"),
+    pytest.param(lambda: finding(grade=Finding.Grade.OPPORTUNITY, status=Finding.Status.NOTED), id="opportunity"),
+    pytest.param(lambda: finding(clause="10.2"), id="finding-2015-clause-standard-unknown"),
     pytest.param(lambda: CeremonyFactory.build(), id="ceremony"),
     pytest.param(lambda: ProgrammeFactory.build(), id="programme"),
     pytest.param(lambda: ProgrammeFactory.build(target_agencies=1), id="programme-target-1"),
@@ -625,28 +745,211 @@ def test_expiring(scenario, on, within_days, expected):
 # Findings -----------------------------------------------------------------------------------
 
 
-def test_open_findings_are_those_not_closed():
-    audit_ = AuditFactory()
-    opened = FindingFactory(audit=audit_, clause="4.1", status=Finding.Status.OPEN)
-    proposed = FindingFactory(audit=audit_, clause="5.1", status=Finding.Status.ACTION_PROPOSED)
-    FindingFactory(audit=audit_, clause="6.1", status=Finding.Status.CLOSED, closed_on=D(2012, 4, 1))
-    assert list(Finding.objects.open()) == [opened, proposed]
+def finding_in(audit_, clause, **overrides):
+    """A saved finding at any step: ``status`` proposed or closed fills what that step records."""
+    status = overrides.get("status")
+    if status in (Finding.Status.ACTION_PROPOSED, Finding.Status.CLOSED):
+        overrides = {**ANSWERED, **overrides}
+    if status == Finding.Status.CLOSED:
+        overrides = {"closed_on": D(2012, 4, 1), "verified_by": UserFactory(), **VERIFIED, **overrides}
+    return FindingFactory(audit=audit_, clause=clause, **overrides)
 
 
-def test_overdue_findings():
+def test_open_findings_are_the_nonconformities_not_closed():
     audit_ = AuditFactory()
-    on = D(2012, 6, 1)
-    late = FindingFactory(audit=audit_, clause="4.1", due_on=D(2012, 5, 31))
-    late_proposed = FindingFactory(
-        audit=audit_, clause="4.2.1", status=Finding.Status.ACTION_PROPOSED, due_on=D(2012, 4, 1)
+    opened = finding_in(audit_, "4.1")
+    answered = finding_in(audit_, "5.1", status=Finding.Status.ACTION_PROPOSED)
+    finding_in(audit_, "6.1", status=Finding.Status.CLOSED)
+    finding_in(audit_, "7.1", grade=Finding.Grade.OBSERVATION)  # noted, never open
+    finding_in(audit_, "8.1", grade=Finding.Grade.OPPORTUNITY)
+    assert list(Finding.objects.open()) == [opened, answered]
+
+
+def test_major_findings():
+    audit_ = AuditFactory()
+    major = finding_in(audit_, "4.1", grade=Finding.Grade.MAJOR)
+    finding_in(audit_, "5.1", grade=Finding.Grade.MINOR)
+    finding_in(audit_, "6.1", grade=Finding.Grade.OBSERVATION)
+    assert list(Finding.objects.major()) == [major]
+
+
+def overdue_scenario():
+    """Findings of one audit against one day, 1 June 2012, by the name of what they show."""
+    audit_ = AuditFactory()
+    return {
+        "late": finding_in(audit_, "4.1", due_on=D(2012, 5, 31)),
+        "late-answered": finding_in(audit_, "4.2.1", status=Finding.Status.ACTION_PROPOSED, due_on=D(2012, 4, 1)),
+        "late-major": finding_in(audit_, "4.2.2", grade=Finding.Grade.MAJOR, due_on=D(2012, 5, 1)),
+        "due-today": finding_in(audit_, "5.1", due_on=D(2012, 6, 1)),
+        "due-in-14-days": finding_in(audit_, "5.2", due_on=D(2012, 6, 15)),
+        "due-in-15-days": finding_in(audit_, "5.3", due_on=D(2012, 6, 16)),
+        "no-deadline": finding_in(audit_, "6.1", due_on=None),
+        "closed-late": finding_in(audit_, "7.1", status=Finding.Status.CLOSED, due_on=D(2012, 3, 21)),
+        "closed-in-window": finding_in(audit_, "7.2.1", status=Finding.Status.CLOSED, due_on=D(2012, 6, 10)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        pytest.param(D(2012, 6, 1), ["late", "late-answered", "late-major"], id="2012-06-01"),
+        pytest.param(D(2012, 5, 31), ["late-answered", "late-major"], id="due-day-is-not-late"),
+        pytest.param(D(2012, 4, 1), [], id="before-any-due-date"),
+        pytest.param(D(2012, 4, 2), ["late-answered"], id="the-day-after-a-due-date"),
+        pytest.param(
+            D(2012, 6, 17),
+            ["late", "late-answered", "late-major", "due-today", "due-in-14-days", "due-in-15-days"],
+            id="every-deadline-passed",
+        ),
+    ],
+)
+def test_overdue_findings(on, expected):
+    named = overdue_scenario()
+    assert set(Finding.objects.overdue(on=on)) == {named[name] for name in expected}
+    for name, item in named.items():
+        assert item.is_overdue(on=on) == (name in expected), name
+
+
+@pytest.mark.parametrize(
+    ("on", "days", "expected"),
+    [
+        pytest.param(D(2012, 6, 1), 14, ["due-today", "due-in-14-days"], id="14-days"),
+        pytest.param(D(2012, 6, 1), 15, ["due-today", "due-in-14-days", "due-in-15-days"], id="15-days"),
+        pytest.param(D(2012, 6, 1), 0, ["due-today"], id="today-only"),
+        pytest.param(D(2012, 6, 2), 14, ["due-in-14-days", "due-in-15-days"], id="overdue-ones-excluded"),
+        pytest.param(D(2012, 3, 1), 30, [], id="nothing-due-in-march"),
+    ],
+)
+def test_findings_due_within(on, days, expected):
+    named = overdue_scenario()
+    assert set(Finding.objects.due_within(on=on, days=days)) == {named[name] for name in expected}
+
+
+def test_a_closed_finding_is_never_overdue_even_when_closed_after_its_due_date():
+    item = finding_in(
+        AuditFactory(), "4.1", status=Finding.Status.CLOSED, due_on=D(2012, 3, 21), closed_on=D(2012, 5, 1)
     )
-    FindingFactory(audit=audit_, clause="5.1", due_on=on)  # due today: not late yet
-    FindingFactory(audit=audit_, clause="6.1", due_on=None)  # no deadline
-    FindingFactory(
-        audit=audit_, clause="7.1", status=Finding.Status.CLOSED, closed_on=D(2012, 5, 1), due_on=D(2012, 4, 1)
+    assert not item.is_overdue(on=D(2012, 4, 1))  # closed later, but the row knows only that it is closed now
+    assert not item.is_overdue(on=D(2030, 1, 1))
+    assert not Finding.objects.overdue(on=D(2030, 1, 1)).exists()
+
+
+# Clauses by standard ------------------------------------------------------------------------
+
+
+def iso_2015_with_clauses():
+    return StandardFactory(
+        code="ISO 9001:2015",
+        published_on=D(2015, 9, 15),
+        certificates_valid_until=None,
+        clause_set=ClauseSet.ISO_9001_2015,
+        source="Data uji",
     )
-    assert list(Finding.objects.overdue(on=on)) == [late, late_proposed]
-    assert list(Finding.objects.overdue(on=D(2012, 4, 1))) == []
+
+
+def audit_of(standard):
+    cert = CertificateFactory(standard=standard, issued_on=D(2016, 6, 1), expires_on=D(2019, 5, 31))
+    return AuditFactory(
+        agency=cert.agency,
+        certificate=cert,
+        kind=Audit.Kind.SURVEILLANCE,
+        standard=standard,
+        starts_on=D(2017, 5, 2),
+        ends_on=D(2017, 5, 3),
+    )
+
+
+@pytest.mark.parametrize(
+    ("standard", "clause", "refused_with"),
+    [
+        pytest.param("2008", "10.2", "Klausul 10.2 tidak ada dalam ISO 9001:2008, klausul 4 sampai 8.", id="2008-10.2"),
+        pytest.param("2008", "9.1", "Klausul 9.1 tidak ada dalam ISO 9001:2008, klausul 4 sampai 8.", id="2008-9.1"),
+        pytest.param("2008", "4.4", "Klausul 4.4 tidak ada dalam ISO 9001:2008, klausul 4 sampai 8.", id="2008-4.4"),
+        pytest.param("2008", "4.2.3", None, id="2008-4.2.3"),
+        pytest.param("2008", "8.5.2", None, id="2008-8.5.2"),
+        pytest.param(
+            "2015", "4.2.3", "Klausul 4.2.3 tidak ada dalam ISO 9001:2015, klausul 4 sampai 10.", id="2015-4.2.3"
+        ),
+        pytest.param(
+            "2015", "8.5.2", "Klausul 8.5.2 tidak ada dalam ISO 9001:2015, klausul 4 sampai 10.", id="2015-8.5.2"
+        ),
+        pytest.param("2015", "10.2", None, id="2015-10.2"),
+        pytest.param("2015", "4.2", None, id="2015-4.2"),
+        # The same number in both: accepted in each, and read with the audit's standard.
+        pytest.param("2008", "7.1", None, id="2008-7.1"),
+        pytest.param("2015", "7.1", None, id="2015-7.1"),
+    ],
+)
+def test_a_finding_clause_is_checked_against_its_audits_standard(standard, clause, refused_with):
+    audit_ = audit_of(StandardFactory() if standard == "2008" else iso_2015_with_clauses())
+    item = FindingFactory.build(audit=audit_, clause=clause)
+    if refused_with:
+        with pytest.raises(ValidationError) as excinfo:
+            item.full_clean()
+        assert excinfo.value.message_dict == {"clause": [refused_with]}
+    else:
+        item.full_clean()
+        item.save()
+        assert Finding.objects.get(pk=item.pk).clause == clause
+
+
+def test_audit_clean_takes_the_standard_from_its_certificate():
+    standard = iso_2015_with_clauses()
+    cert = CertificateFactory(standard=standard, issued_on=D(2018, 1, 1), expires_on=D(2020, 12, 31))
+    item = audit(
+        agency=cert.agency, kind=Audit.Kind.SURVEILLANCE, certificate=cert, starts_on=D(2018, 11, 5), ends_on=None
+    )
+    assert item.standard_id is None
+    item.full_clean()
+    assert item.standard == standard
+    assert item.clause_set == ClauseSet.ISO_9001_2015
+    item.save()
+    assert Audit.objects.get(pk=item.pk).standard == standard
+
+
+def test_audit_clean_refuses_a_standard_other_than_its_certificates():
+    cert = CertificateFactory()  # ISO 9001:2008
+    item = audit(agency=cert.agency, kind=Audit.Kind.SURVEILLANCE, certificate=cert, standard=iso_2015_with_clauses())
+    with pytest.raises(ValidationError) as excinfo:
+        item.full_clean()
+    assert excinfo.value.message_dict == {"standard": ["Standar audit harus sama dengan standar sertifikatnya."]}
+
+
+def test_an_audit_without_certificate_or_standard_has_no_clause_set():
+    item = AuditFactory()
+    assert item.standard is None
+    assert item.clause_set == ""
+    item = AuditFactory(standard=iso_2015_with_clauses())
+    assert item.clause_set == ClauseSet.ISO_9001_2015
+
+
+@pytest.mark.parametrize(
+    ("standard", "clause", "display"),
+    [
+        pytest.param("2008", "7.1", "7.1 Perencanaan realisasi produk", id="2008-7.1"),
+        pytest.param("2015", "7.1", "7.1 Sumber daya", id="2015-7.1"),
+        pytest.param("2008", "4.2.3", "4.2.3 Pengendalian dokumen", id="2008-4.2.3"),
+        pytest.param("2015", "10.2", "10.2 Ketidaksesuaian dan tindakan korektif", id="2015-10.2"),
+        pytest.param(None, "7.1", "7.1", id="standard-unknown"),
+    ],
+)
+def test_clause_display_reads_the_number_with_the_audits_standard(standard, clause, display):
+    if standard is None:
+        audit_ = AuditFactory()
+    else:
+        audit_ = audit_of(StandardFactory() if standard == "2008" else iso_2015_with_clauses())
+    assert FindingFactory(audit=audit_, clause=clause).clause_display == display
+
+
+def test_a_standard_without_clause_set_leaves_the_clause_unchecked_within_the_known_lists():
+    other = StandardFactory(code="Standar uji tanpa daftar klausul", clause_set="", certificates_valid_until=None)
+    audit_ = audit_of(other)
+    for clause in ("4.2.3", "10.2"):
+        item = FindingFactory.build(audit=audit_, clause=clause)
+        item.full_clean()  # must not raise: either list may apply
+    with pytest.raises(ValidationError) as excinfo:
+        FindingFactory.build(audit=audit_, clause="11.1").full_clean()
+    assert excinfo.value.message_dict == {"clause": ["Klausul 11.1 tidak ada dalam daftar klausul."]}
 
 
 # Programme.objects.current ------------------------------------------------------------------
