@@ -7,6 +7,7 @@ from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetc
 from django.db.models.functions import Coalesce
 
 from agencies.models import Agency, AgencyStatus
+from certifications.cycle import lapsing_standard_agencies
 from certifications.models import (
     Audit,
     Ceremony,
@@ -24,6 +25,8 @@ from .charts import BarChart, LineChart, bar_chart, line_chart
 ATTENTION_DAYS = 90
 ATTENTION_ROWS = 10
 STALE_AFTER_DAYS = 365
+# How long before a standard's end of validity the dashboard names the agencies still holding only it.
+STANDARD_END_NOTICE_DAYS = 365
 
 
 @dataclass
@@ -59,6 +62,8 @@ class Dashboard:
     findings: list
     newest_record: datetime.date | None
     notes: list = field(default_factory=list)
+    # cycle.LapsingStandard per standard ending within STANDARD_END_NOTICE_DAYS of the day.
+    lapsing: list = field(default_factory=list)
 
     @property
     def deadline_passed(self) -> bool:
@@ -139,19 +144,24 @@ def build(programme: Programme, *, today: datetime.date, chosen: datetime.date |
         completed=Count("pk", filter=Q(status=Audit.Status.COMPLETED)),
         planned=Count("pk", filter=Q(status=Audit.Status.PLANNED)),
     )
+    # Observations and opportunities are only noted: never open, never closed.
     closed_by_day = Q(status=Finding.Status.CLOSED, closed_on__lte=day)
+    noted = Q(status=Finding.Status.NOTED)
     finding_counts = {
         row["grade"]: row
         for row in Finding.objects.filter(audit__starts_on__lte=day)
         .values("grade")
-        .annotate(open=Count("pk", filter=~closed_by_day), closed=Count("pk", filter=closed_by_day))
+        .annotate(
+            open=Count("pk", filter=~closed_by_day & ~noted),
+            closed=Count("pk", filter=closed_by_day),
+            noted=Count("pk", filter=noted),
+        )
     }
     findings = [
         {
             "grade": grade,
             "label": label,
-            "open": finding_counts.get(grade, {}).get("open", 0),
-            "closed": finding_counts.get(grade, {}).get("closed", 0),
+            **{key: finding_counts.get(grade, {}).get(key, 0) for key in ("open", "closed", "noted")},
         }
         for grade, label in FindingGrade.choices
     ]
@@ -182,4 +192,5 @@ def build(programme: Programme, *, today: datetime.date, chosen: datetime.date |
         audits=audits,
         findings=findings,
         newest_record=newest_record,
+        lapsing=lapsing_standard_agencies(on=day, within_days=STANDARD_END_NOTICE_DAYS),
     )

@@ -18,6 +18,7 @@ from tests.factories import (
     FindingFactory,
     ProgrammeFactory,
     StandardFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -199,11 +200,19 @@ def test_audits_and_findings_are_counted_by_grade(client):
     ProgrammeFactory()
     audit = AuditFactory(starts_on=D(2013, 3, 1), ends_on=D(2013, 3, 2), status="completed")
     FindingFactory(audit=audit, grade=Finding.Grade.MAJOR, description="RAHASIA-1")
-    FindingFactory(audit=audit, grade=Finding.Grade.MINOR, status="closed", closed_on=D(2013, 5, 1))
-    FindingFactory(audit=audit, grade=Finding.Grade.MINOR, status="closed", closed_on=D(2014, 5, 1))
+    verified = {
+        "status": "closed",
+        "corrective_action": "Prosedur pengendalian dokumen direvisi.",
+        "action_proposed_on": D(2013, 4, 1),
+        "verification": "Daftar induk dokumen diperiksa ulang.",
+        "verified_by": UserFactory(),
+    }
+    FindingFactory(audit=audit, grade=Finding.Grade.MINOR, closed_on=D(2013, 5, 1), **verified)
+    FindingFactory(audit=audit, grade=Finding.Grade.MINOR, closed_on=D(2014, 5, 1), **verified)
+    FindingFactory(audit=audit, grade=Finding.Grade.OBSERVATION)  # noted: neither open nor closed
     board = client.get("/", {"per": "2013-12-31"}).context["board"]
-    counts = {row["grade"]: (row["open"], row["closed"]) for row in board.findings}
-    assert counts == {"major": (1, 0), "minor": (1, 1), "observation": (0, 0), "opportunity": (0, 0)}
+    counts = {row["grade"]: (row["open"], row["closed"], row["noted"]) for row in board.findings}
+    assert counts == {"major": (1, 0, 0), "minor": (1, 1, 0), "observation": (0, 0, 1), "opportunity": (0, 0, 0)}
     assert (board.audits["total"], board.audits["completed"]) == (1, 1)
     assert "RAHASIA-1" not in client.get("/").content.decode()
 
@@ -276,3 +285,83 @@ def test_certified_series_counts_each_year_end():
         (D(2015, 12, 31), 1),
         (D(2016, 3, 1), 0),
     ]
+
+
+# --- the ISO 9001:2008 end of validity ---------------------------------------------------------
+
+
+def only_2008(name):
+    """An agency whose only certificate is to ISO 9001:2008, printed through 31 January 2019."""
+    return CertificateFactory(
+        agency=AgencyFactory(name=name),
+        standard=StandardFactory(code="ISO 9001:2008"),
+        issued_on=D(2016, 2, 1),
+        expires_on=D(2019, 1, 31),
+    )
+
+
+@pytest.fixture
+def holders_2008():
+    ProgrammeFactory()
+    alone = only_2008("Dinas Masih 2008")
+    also_2015 = only_2008("Dinas Sudah Transisi")
+    CertificateFactory(agency=also_2015.agency, standard=iso_2015(), issued_on=D(2018, 3, 1), expires_on=D(2021, 2, 28))
+    CertificateFactory(
+        agency=AgencyFactory(name="Dinas Hanya 2015"),
+        standard=iso_2015(),
+        issued_on=D(2017, 1, 1),
+        expires_on=D(2019, 12, 31),
+    )
+    return {"alone": alone.agency, "also_2015": also_2015.agency}
+
+
+def lapsing_section(html):
+    found = re.search(r'<section class="lapsing".*?</section>', html, flags=re.S)
+    return found.group(0) if found else None
+
+
+def test_within_a_year_of_the_2008_end_it_names_the_agencies_holding_only_2008(client, holders_2008):
+    response = client.get("/", {"per": "2018-06-01"})
+    board = response.context["board"]
+    assert [(group.standard.code, group.agencies) for group in board.lapsing] == [
+        ("ISO 9001:2008", [holders_2008["alone"]])
+    ]
+    section = lapsing_section(response.content.decode())
+    assert "Sertifikat ISO 9001:2008 tidak berlaku lagi sesudah 15 September 2018" in section
+    assert "Per 1 Juni 2018, 1 SKPD berikut hanya memegang sertifikat ISO 9001:2008." in section
+    assert f'<a href="{holders_2008["alone"].get_absolute_url()}">Dinas Masih 2008</a>' in section
+    assert "Dinas Sudah Transisi" not in section
+    assert "Dinas Hanya 2015" not in section
+
+
+@pytest.mark.parametrize("per", ["2017-09-14", "2018-09-16", "2019-06-01"])
+def test_more_than_a_year_before_or_after_the_end_there_is_no_notice(client, holders_2008, per):
+    response = client.get("/", {"per": per})
+    assert response.context["board"].lapsing == []
+    assert lapsing_section(response.content.decode()) is None
+
+
+def test_on_the_last_day_the_notice_is_still_there(client, holders_2008):
+    assert lapsing_section(client.get("/", {"per": "2018-09-15"}).content.decode())
+
+
+def test_the_default_view_has_no_notice(client, loaded):
+    """The programme's deadline (31 December 2013) is years before the 2008 end."""
+    assert lapsing_section(client.get("/").content.decode()) is None
+
+
+def test_agency_names_in_the_notice_are_escaped(client):
+    ProgrammeFactory()
+    only_2008("<b>Dinas</b>")
+    html = client.get("/", {"per": "2018-06-01"}).content.decode()
+    assert "&lt;b&gt;Dinas&lt;/b&gt;</a>" in lapsing_section(html)
+
+
+@pytest.mark.parametrize("agencies", [3, 40])
+def test_the_notice_adds_one_query_whatever_the_number_of_agencies(client, django_assert_max_num_queries, agencies):
+    ProgrammeFactory()
+    for i in range(agencies):
+        only_2008(f"Dinas Uji 2008 {i}")
+    with django_assert_max_num_queries(24):
+        html = client.get("/", {"per": "2018-06-01"}).content.decode()
+    assert lapsing_section(html).count("<li>") == agencies
