@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from agencies.models import Agency
@@ -19,6 +21,7 @@ from .models import (
     WITHDRAWN_IS_FINAL,
     Ceremony,
     Certificate,
+    CertificateStatus,
     CertificationBody,
     Finding,
     Programme,
@@ -217,6 +220,14 @@ def _save_with_history(instance, *, by, reason: str) -> None:
     instance.save()
 
 
+def _not_after_today(on: datetime.date, today: datetime.date, *, field: str) -> None:
+    # A step records what happened: it cannot be dated in the future.
+    if on > today:
+        raise ValidationError(
+            {field: _("Tanggal tidak boleh sesudah hari ini (%(today)s).") % {"today": today.isoformat()}}
+        )
+
+
 def _require_text(value: str, field: str, message) -> str:
     value = (value or "").strip()
     if not value:
@@ -233,8 +244,10 @@ def propose_action(
     root_cause: str,
     corrective_action: str,
     on: datetime.date,
+    today: datetime.date,
 ) -> Finding:
     """The agency answers an open nonconformity: correction, root cause and corrective action."""
+    _not_after_today(on, today, field="action_proposed_on")
     finding = _locked(Finding, finding.pk)
     if finding.status != Finding.Status.OPEN:
         raise ValidationError(
@@ -260,8 +273,9 @@ def propose_action(
 
 
 @transaction.atomic
-def close_finding(*, finding: Finding, by, verification: str, on: datetime.date) -> Finding:
+def close_finding(*, finding: Finding, by, verification: str, on: datetime.date, today: datetime.date) -> Finding:
     """The lead auditor or programme staff verify the proposed action and close the finding."""
+    _not_after_today(on, today, field="closed_on")
     finding = _locked(Finding, finding.pk)
     if finding.status != Finding.Status.ACTION_PROPOSED:
         raise ValidationError(
@@ -301,25 +315,52 @@ def return_finding(*, finding: Finding, by, reason: str) -> Finding:
 # --- Certificate status: suspend, reinstate, withdraw ------------------------------------
 
 
-def _change_status(
-    *,
-    certificate: Certificate,
-    by,
-    on: datetime.date,
-    reason: str,
-    today: datetime.date,
-    allowed_from: tuple[str, ...],
-    to: str,
-    refused,
-    history_label,
+@dataclass(frozen=True)
+class StatusStep:
+    """One certificate status change: from which states, to which, and what it says."""
+
+    allowed_from: tuple[str, ...]
+    to: str
+    refused: Promise  # "%(status)s": the certificate's current status
+    history_label: Promise
+
+
+SUSPEND = StatusStep(
+    allowed_from=(CertificateStatus.ACTIVE,),
+    to=CertificateStatus.SUSPENDED,
+    refused=gettext_lazy("Hanya sertifikat aktif yang dapat dibekukan; status sertifikat ini: %(status)s."),
+    history_label=gettext_lazy("Dibekukan"),
+)
+REINSTATE = StatusStep(
+    allowed_from=(CertificateStatus.SUSPENDED,),
+    to=CertificateStatus.ACTIVE,
+    refused=gettext_lazy("Hanya sertifikat yang dibekukan yang dapat dipulihkan; status sertifikat ini: %(status)s."),
+    history_label=gettext_lazy("Dipulihkan"),
+)
+WITHDRAW = StatusStep(
+    allowed_from=(CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED),
+    to=CertificateStatus.WITHDRAWN,
+    refused=gettext_lazy("Sertifikat ini tidak dapat dicabut; statusnya: %(status)s."),
+    history_label=gettext_lazy("Dicabut"),
+)
+
+
+@transaction.atomic
+def change_certificate_status(
+    *, step: StatusStep, certificate: Certificate, by, on: datetime.date, reason: str, today: datetime.date
 ) -> Certificate:
+    """Suspend (SUSPEND), reinstate (REINSTATE) or withdraw (WITHDRAW) ``certificate`` from ``on``.
+
+    Only programme staff; a withdrawn certificate is final; the date lies between the issue
+    date (or the last change) and ``today``; the reason is kept on the certificate and in its history.
+    """
     if not rules.can_change_certificate_status(by):
         raise PermissionDenied(_("Hanya staf program yang dapat mengubah status sertifikat."))
     certificate = _locked(Certificate, certificate.pk)
     if certificate.status == Certificate.Status.WITHDRAWN:
         raise ValidationError(WITHDRAWN_IS_FINAL)
-    if certificate.status not in allowed_from:
-        raise ValidationError(refused % {"status": certificate.get_status_display()})
+    if certificate.status not in step.allowed_from:
+        raise ValidationError(step.refused % {"status": certificate.get_status_display()})
     reason = _require_text(reason, "status_reason", _("Tulis alasan perubahan status."))
     if on > today:
         raise ValidationError({"status_changed_on": _("Tanggal perubahan status tidak boleh sesudah hari ini.")})
@@ -334,62 +375,23 @@ def _change_status(
                 % {"day": certificate.status_changed_on.isoformat()}
             }
         )
-    certificate.status = to
+    certificate.status = step.to
     certificate.status_changed_on = on
     certificate.status_reason = reason
-    _save_with_history(certificate, by=by, reason=f"{history_label}: {reason}")
+    _save_with_history(certificate, by=by, reason=f"{step.history_label}: {reason}")
     return certificate
 
 
-@transaction.atomic
-def suspend_certificate(
-    *, certificate: Certificate, by, on: datetime.date, reason: str, today: datetime.date
-) -> Certificate:
-    """Suspend an active certificate from ``on``: temporarily invalid."""
-    return _change_status(
-        certificate=certificate,
-        by=by,
-        on=on,
-        reason=reason,
-        today=today,
-        allowed_from=(Certificate.Status.ACTIVE,),
-        to=Certificate.Status.SUSPENDED,
-        refused=_("Hanya sertifikat aktif yang dapat dibekukan; status sertifikat ini: %(status)s."),
-        history_label=_("Dibekukan"),
-    )
+def suspend_certificate(**kwargs) -> Certificate:
+    """Temporarily invalid from ``on``: see ``change_certificate_status``."""
+    return change_certificate_status(step=SUSPEND, **kwargs)
 
 
-@transaction.atomic
-def reinstate_certificate(
-    *, certificate: Certificate, by, on: datetime.date, reason: str, today: datetime.date
-) -> Certificate:
-    """Lift a suspension from ``on``."""
-    return _change_status(
-        certificate=certificate,
-        by=by,
-        on=on,
-        reason=reason,
-        today=today,
-        allowed_from=(Certificate.Status.SUSPENDED,),
-        to=Certificate.Status.ACTIVE,
-        refused=_("Hanya sertifikat yang dibekukan yang dapat dipulihkan; status sertifikat ini: %(status)s."),
-        history_label=_("Dipulihkan"),
-    )
+def reinstate_certificate(**kwargs) -> Certificate:
+    """The suspension is lifted from ``on``."""
+    return change_certificate_status(step=REINSTATE, **kwargs)
 
 
-@transaction.atomic
-def withdraw_certificate(
-    *, certificate: Certificate, by, on: datetime.date, reason: str, today: datetime.date
-) -> Certificate:
-    """Withdraw (cancel) a certificate for good from ``on``."""
-    return _change_status(
-        certificate=certificate,
-        by=by,
-        on=on,
-        reason=reason,
-        today=today,
-        allowed_from=(Certificate.Status.ACTIVE, Certificate.Status.SUSPENDED),
-        to=Certificate.Status.WITHDRAWN,
-        refused=_("Sertifikat ini tidak dapat dicabut; statusnya: %(status)s."),
-        history_label=_("Dicabut"),
-    )
+def withdraw_certificate(**kwargs) -> Certificate:
+    """Withdrawn for good from ``on``: the agency needs a new initial certification."""
+    return change_certificate_status(step=WITHDRAW, **kwargs)

@@ -47,12 +47,18 @@ def open_finding(people, **overrides) -> Finding:
 
 
 def proposed_finding(people, on=PROPOSED_ON, **overrides) -> Finding:
-    return propose_action(finding=open_finding(people, **overrides), by=people["representative"], **ACTION, on=on)
+    return propose_action(
+        finding=open_finding(people, **overrides), by=people["representative"], **ACTION, on=on, today=on
+    )
 
 
 def closed_finding(people) -> Finding:
     return close_finding(
-        finding=proposed_finding(people), by=people["lead"], verification=VERIFICATION, on=D(2012, 4, 20)
+        finding=proposed_finding(people),
+        by=people["lead"],
+        verification=VERIFICATION,
+        on=D(2012, 4, 20),
+        today=D(2012, 4, 20),
     )
 
 
@@ -77,6 +83,7 @@ def test_the_representative_proposes_an_action(people):
         root_cause=ACTION["root_cause"],
         corrective_action="\t" + ACTION["corrective_action"] + "  ",
         on=D(2012, 4, 2),
+        today=D(2012, 4, 2),
     )
     stored = Finding.objects.get(pk=finding.pk)
     assert stored.status == Finding.Status.ACTION_PROPOSED
@@ -99,7 +106,13 @@ def test_the_representative_proposes_an_action(people):
 @pytest.mark.parametrize("verifier", ["lead", "staff", "superuser"])
 def test_the_lead_auditor_or_staff_verify_and_close(people, verifier):
     finding = proposed_finding(people)
-    close_finding(finding=finding, by=people[verifier], verification=f"  {VERIFICATION}\n", on=D(2012, 4, 20))
+    close_finding(
+        finding=finding,
+        by=people[verifier],
+        verification=f"  {VERIFICATION}\n",
+        on=D(2012, 4, 20),
+        today=D(2012, 4, 20),
+    )
     stored = Finding.objects.get(pk=finding.pk)
     assert stored.status == Finding.Status.CLOSED
     assert stored.verification == VERIFICATION
@@ -115,7 +128,7 @@ def test_the_lead_auditor_or_staff_verify_and_close(people, verifier):
 
 def test_closing_on_the_day_of_the_proposal_is_allowed(people):
     finding = proposed_finding(people, on=D(2012, 4, 2))
-    close_finding(finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 4, 2))
+    close_finding(finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 4, 2), today=D(2012, 4, 2))
     assert Finding.objects.get(pk=finding.pk).closed_on == D(2012, 4, 2)
 
 
@@ -137,8 +150,10 @@ def test_a_returned_finding_is_open_again_with_the_reason_kept(people, verifier)
 def test_a_returned_finding_can_be_answered_and_closed(people):
     finding = proposed_finding(people)
     return_finding(finding=finding, by=people["lead"], reason="Akar masalah belum dianalisis.")
-    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 10))
-    close_finding(finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 4, 20))
+    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 10), today=D(2012, 4, 10))
+    close_finding(
+        finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 4, 20), today=D(2012, 4, 20)
+    )
     stored = Finding.objects.get(pk=finding.pk)
     assert (stored.status, stored.action_proposed_on, stored.closed_on) == (
         Finding.Status.CLOSED,
@@ -159,14 +174,14 @@ def test_a_representative_of_several_agencies_answers_each(people):
     second = AgencyFactory()
     second.quality_representatives.add(people["representative"])
     finding = FindingFactory(audit=AuditFactory(agency=second), clause="5.1")
-    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2))
+    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2), today=D(2012, 4, 2))
     assert Finding.objects.get(pk=finding.pk).status == Finding.Status.ACTION_PROPOSED
 
 
 def test_a_minor_nonconformity_without_due_date_follows_the_same_steps(people):
     finding = open_finding(people, grade=Finding.Grade.MINOR, due_on=None)
-    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2))
-    close_finding(finding=finding, by=people["staff"], verification=VERIFICATION, on=D(2012, 4, 3))
+    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2), today=D(2012, 4, 2))
+    close_finding(finding=finding, by=people["staff"], verification=VERIFICATION, on=D(2012, 4, 3), today=D(2012, 4, 3))
     assert Finding.objects.get(pk=finding.pk).status == Finding.Status.CLOSED
 
 
@@ -185,8 +200,12 @@ def refused(step, finding: Finding, error: type[Exception], message: str, field:
     assert Finding.history.filter(id=finding.pk).count() == entries
 
 
+# The day the steps are recorded in most tests; a step may be dated that day or before.
+TODAY = D(2012, 12, 31)
+
+
 def propose_as(who):
-    return lambda people, finding, **kw: {"by": people[who], **ACTION, "on": D(2012, 4, 2), **kw}
+    return lambda people, finding, **kw: {"by": people[who], **ACTION, "on": D(2012, 4, 2), "today": TODAY, **kw}
 
 
 NOT_YOURS = "Hanya wakil manajemen SKPD ini yang dapat menjawab temuannya."
@@ -247,8 +266,20 @@ def test_a_proposal_dated_before_the_audit_is_refused(people):
     )
 
 
+def test_a_proposal_dated_after_today_is_refused(people):
+    kwargs = propose_as("representative")(people, None, on=D(2012, 4, 3), today=D(2012, 4, 2))
+    refused(
+        propose_action,
+        open_finding(people),
+        ValidationError,
+        "Tanggal tidak boleh sesudah hari ini (2012-04-02).",
+        field="action_proposed_on",
+        **kwargs,
+    )
+
+
 def close_as(who, **kw):
-    return lambda people: {"by": people[who], "verification": VERIFICATION, "on": D(2012, 4, 20), **kw}
+    return lambda people: {"by": people[who], "verification": VERIFICATION, "on": D(2012, 4, 20), "today": TODAY, **kw}
 
 
 NOT_THE_VERIFIER = "Hanya ketua auditor audit ini atau staf program yang dapat menutup temuan."
@@ -305,6 +336,17 @@ def test_closing_before_the_proposal_is_refused(people):
     )
 
 
+def test_closing_dated_after_today_is_refused(people):
+    refused(
+        close_finding,
+        proposed_finding(people, on=D(2012, 4, 2)),
+        ValidationError,
+        "Tanggal tidak boleh sesudah hari ini (2012-04-10).",
+        field="closed_on",
+        **close_as("staff", on=D(2012, 4, 11), today=D(2012, 4, 10))(people),
+    )
+
+
 def return_as(who, reason="Akar masalah belum dianalisis."):
     return lambda people: {"by": people[who], "reason": reason}
 
@@ -346,8 +388,10 @@ def test_a_stale_object_does_not_skip_a_step(people):
     """The services read the row again: a copy loaded while the finding was open cannot close it twice."""
     finding = open_finding(people)
     stale = Finding.objects.get(pk=finding.pk)
-    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2))
-    close_finding(finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 4, 20))
+    propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2), today=D(2012, 4, 2))
+    close_finding(
+        finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 4, 20), today=D(2012, 4, 20)
+    )
     refused(
         propose_action,
         stale,
@@ -366,11 +410,15 @@ def test_a_finding_past_its_due_date_is_overdue_until_it_is_closed(people):
     assert finding.is_overdue(on=D(2012, 5, 2))
     assert list(Finding.objects.overdue(on=D(2012, 5, 2))) == [finding]
 
-    finding = propose_action(finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2))
+    finding = propose_action(
+        finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2), today=D(2012, 4, 2)
+    )
     assert finding.is_overdue(on=D(2012, 5, 2))  # proposed is not closed
     assert list(Finding.objects.overdue(on=D(2012, 5, 2))) == [finding]
 
-    finding = close_finding(finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 5, 10))
+    finding = close_finding(
+        finding=finding, by=people["lead"], verification=VERIFICATION, on=D(2012, 5, 10), today=D(2012, 5, 10)
+    )
     for day in (D(2012, 5, 2), D(2012, 5, 10), D(2030, 1, 1)):
         assert not finding.is_overdue(on=day)
         assert not Finding.objects.overdue(on=day).exists()
