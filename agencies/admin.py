@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_history import RowRuleHistoryAdmin
+from accounts.roles import Role
+from certifications.admin import CERTIFICATE_STATUS_FIELDS, ModelErrorsForm
 from certifications.models import Certificate
 
 from .models import Agency
@@ -37,9 +41,12 @@ class CertificateInline(admin.StackedInline):
     """An agency's certificates. Every field that ``Certificate.clean()`` reports on is in the form."""
 
     model = Certificate
+    form = ModelErrorsForm
     extra = 0
     show_change_link = True
     autocomplete_fields = ["standard", "body"]
+    # Changed only through the status actions of the certificate list, which keep date and reason.
+    readonly_fields = CERTIFICATE_STATUS_FIELDS
     fieldsets = [
         (None, {"fields": ["standard", "body", "number"]}),
         (
@@ -52,9 +59,15 @@ class CertificateInline(admin.StackedInline):
                 ),
             },
         ),
-        (_("Perubahan status"), {"fields": ["status", "status_changed_on", "status_reason"]}),
+        (_("Perubahan status"), {"fields": CERTIFICATE_STATUS_FIELDS}),
         (_("Sumber"), {"fields": ["source"]}),
     ]
+
+
+class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
 
 
 @admin.register(Agency)
@@ -64,10 +77,14 @@ class AgencyAdmin(RowRuleHistoryAdmin):
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    # A plain two-list widget of the group's accounts, not an autocomplete: staff may not read
+    # user accounts, so the user admin's autocomplete would refuse them.
+    filter_horizontal = ["quality_representatives"]
     inlines = [CertificateInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
         (_("Status"), {"fields": ["is_active", "name_confirmed"]}),
+        (_("Wakil manajemen SKPD"), {"fields": ["quality_representatives"]}),
         (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
     ]
 
@@ -75,6 +92,17 @@ class AgencyAdmin(RowRuleHistoryAdmin):
         # One EXISTS per row inside the list query, not a query per row.
         valid_today = Certificate.objects.valid(on=timezone.localdate()).filter(agency=OuterRef("pk"))
         return super().get_queryset(request).annotate(certified_today=Exists(valid_today))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "quality_representatives":
+            kwargs["queryset"] = (
+                get_user_model()
+                ._default_manager.filter(groups__name=Role.REPRESENTATIVE)
+                .distinct()
+                .order_by("username")
+            )
+            kwargs["form_class"] = RepresentativeChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("bersertifikat hari ini"), boolean=True, ordering="certified_today")
     def certified_today(self, obj):

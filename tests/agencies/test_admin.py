@@ -9,10 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
+from accounts.roles import Role
 from agencies.models import Agency
 from certifications.dates import DatePrecision
 from certifications.models import Certificate
-from tests.factories import AgencyFactory, CertificateFactory, CurrentCertificateFactory, StandardFactory
+from tests.factories import (
+    AgencyFactory,
+    CertificateFactory,
+    CurrentCertificateFactory,
+    RoleUserFactory,
+    StandardFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +158,114 @@ def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client
     certificate = Certificate.objects.get()
     assert certificate.agency == Agency.objects.get()
     assert certificate.issued_display == "sekitar 2012"
+
+
+def inline_certificate(standard, **overrides):
+    data = {
+        "certificates-0-standard": str(standard.pk),
+        "certificates-0-body": "",
+        "certificates-0-number": "",
+        "certificates-0-issued_on": "2012-05-14",
+        "certificates-0-issued_precision": DatePrecision.DAY,
+        "certificates-0-expires_on": "2015-05-13",
+        "certificates-0-expires_precision": DatePrecision.DAY,
+        "certificates-0-source": "Berita Pemkot Bandung",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_inline_certificate_status_posted_is_ignored(staff_client):
+    # Status changes go through the certificate list's actions, which keep the date and reason.
+    data = agency_form(
+        **inline_management(total=1),
+        **inline_certificate(
+            StandardFactory(),
+            **{
+                "certificates-0-status": Certificate.Status.WITHDRAWN,
+                "certificates-0-status_changed_on": "2013-01-01",
+                "certificates-0-status_reason": "Dicabut lembaga.",
+            },
+        ),
+    )
+    response = staff_client.post(ADD, data)
+    assertRedirects(response, CHANGELIST)
+    certificate = Certificate.objects.get()
+    assert (certificate.status, certificate.status_changed_on, certificate.status_reason) == (
+        Certificate.Status.ACTIVE,
+        None,
+        "",
+    )
+
+
+def test_inline_certificate_status_is_shown_read_only(staff_client):
+    certificate = CertificateFactory(
+        status=Certificate.Status.SUSPENDED,
+        status_changed_on=datetime.date(2013, 1, 1),
+        status_reason="Temuan mayor tidak ditutup.",
+    )
+    response = staff_client.get(change_url(certificate.agency))
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert not {"status", "status_changed_on", "status_reason"} & set(form.fields)
+    assertContains(response, "Temuan mayor tidak ditutup.")
+
+
+class TestQualityRepresentatives:
+    @pytest.fixture
+    def staff(self, client, roles):
+        client.force_login(RoleUserFactory(role=Role.STAFF))
+        return client
+
+    @pytest.fixture
+    def representative(self, roles):
+        return RoleUserFactory(username="wakil", first_name="Rina", last_name="Lestari", role=Role.REPRESENTATIVE)
+
+    def test_staff_pick_them_side_by_side_from_the_group_only(self, staff, representative):
+        RoleUserFactory(username="auditor", role=Role.AUDITOR)
+        UserFactory(username="warga")
+        response = staff.get(ADD)
+        assertContains(response, "selectfilter")
+        field = response.context["adminform"].form.fields["quality_representatives"]
+        assert list(field.queryset) == [representative]
+        assert [label for _, label in field.choices] == ["Rina Lestari (wakil)"]
+
+    def test_staff_link_a_representative(self, staff, representative):
+        agency = AgencyFactory(name="Dinas Kesehatan", slug="dinas-kesehatan")
+        data = agency_form(name="Dinas Kesehatan", slug="dinas-kesehatan", quality_representatives=[representative.pk])
+        response = staff.post(change_url(agency), data)
+        assertRedirects(response, CHANGELIST)
+        assert list(agency.quality_representatives.all()) == [representative]
+
+    def test_an_account_outside_the_group_is_refused(self, staff, representative):
+        outsider = RoleUserFactory(username="auditor", role=Role.AUDITOR)
+        agency = AgencyFactory(name="Dinas Kesehatan", slug="dinas-kesehatan")
+        data = agency_form(name="Dinas Kesehatan", slug="dinas-kesehatan", quality_representatives=[outsider.pk])
+        response = staff.post(change_url(agency), data)
+        assert response.status_code == 200
+        assert "quality_representatives" in response.context["adminform"].form.errors
+        assert not agency.quality_representatives.exists()
+
+    @pytest.mark.parametrize("count", [2, 20])
+    def test_the_form_query_count_does_not_grow_with_representatives(self, staff, django_assert_max_num_queries, count):
+        agency = AgencyFactory()
+        for number in range(count):
+            agency.quality_representatives.add(RoleUserFactory(role=Role.REPRESENTATIVE, username=f"wakil{number}"))
+        CertificateFactory(agency=agency)
+        # Session, user, the agency, permissions (own and group's), roles, the history link's content
+        # type, the chosen representatives, the group's accounts to choose from, and the certificate
+        # inline with its parent and standard: the same for 2 and for 20 representatives.
+        with django_assert_max_num_queries(13):
+            response = staff.get(change_url(agency))
+        assert response.status_code == 200
+        assert len(response.context["adminform"].form.initial["quality_representatives"]) == count
+
+    def test_auditors_read_them(self, client, roles, representative):
+        agency = AgencyFactory()
+        agency.quality_representatives.add(representative)
+        client.force_login(RoleUserFactory(role=Role.AUDITOR))
+        response = client.get(change_url(agency))
+        assert response.context["has_change_permission"] is False
+        assertContains(response, "wakil")
 
 
 def test_inline_certificate_with_a_bad_date_shows_the_model_error_and_saves_nothing(staff_client):

@@ -1,14 +1,27 @@
 """The certification admin, through real HTTP requests as a logged-in staff member."""
 
 import datetime
+import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.roles import Role
+from certifications import services
 from certifications.dates import DatePrecision
-from certifications.models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
+from certifications.models import (
+    Audit,
+    Ceremony,
+    Certificate,
+    CertificationBody,
+    ClauseSet,
+    Finding,
+    Programme,
+    Standard,
+)
 from tests.factories import (
     AgencyFactory,
     AuditFactory,
@@ -18,15 +31,17 @@ from tests.factories import (
     CurrentCertificateFactory,
     FindingFactory,
     ProgrammeFactory,
+    RoleUserFactory,
     StandardFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the three filter choices (expiry years, standards, bodies), the filtered
-# count, the unfiltered count and the page of rows: the same for 3 rows and for 30.
-CERTIFICATE_CHANGELIST_MAX_QUERIES = 8
+# Session, user, the user's roles (may they change a certificate's status: the actions), the
+# three filter choices (expiry years, standards, bodies), the filtered count, the unfiltered
+# count and the page of rows: the same for 3 rows and for 30.
+CERTIFICATE_CHANGELIST_MAX_QUERIES = 9
 
 
 def url(model, view, *args):
@@ -204,13 +219,43 @@ class TestCertificateForm:
         assertContains(response, "Kosongkan tanggal atau pilih ketelitian yang sesuai.")
         assert not Certificate.objects.exists()
 
-    def test_suspension_without_date_and_reason_is_refused(self, staff_client, agency, standard):
-        data = certificate_form(agency, standard, status=Certificate.Status.SUSPENDED)
+    def test_status_posted_with_a_new_certificate_is_ignored(self, staff_client, agency, standard):
+        # Status changes only through the status actions, which record date and reason.
+        data = certificate_form(
+            agency,
+            standard,
+            status=Certificate.Status.SUSPENDED,
+            status_changed_on="2013-01-01",
+            status_reason="Temuan mayor.",
+        )
         response = staff_client.post(url(Certificate, "add"), data)
-        assert response.status_code == 200
-        assertContains(response, "Isi tanggal pembekuan atau pencabutan.")
-        assertContains(response, "Tulis alasan pembekuan atau pencabutan.")
-        assert not Certificate.objects.exists()
+        assertRedirects(response, url(Certificate, "changelist"))
+        certificate = Certificate.objects.get()
+        assert (certificate.status, certificate.status_changed_on, certificate.status_reason) == (
+            Certificate.Status.ACTIVE,
+            None,
+            "",
+        )
+
+    def test_status_posted_to_the_change_form_is_ignored(self, staff_client, agency, standard):
+        certificate = CertificateFactory(agency=agency, standard=standard)
+        data = certificate_form(
+            agency, standard, status=Certificate.Status.WITHDRAWN, status_changed_on="2013-01-01", status_reason="X"
+        )
+        response = staff_client.post(url(Certificate, "change", certificate.pk), data)
+        assertRedirects(response, url(Certificate, "changelist"))
+        certificate.refresh_from_db()
+        assert certificate.status == Certificate.Status.ACTIVE
+        assert certificate.status_changed_on is None
+
+    def test_change_form_shows_the_status_read_only(self, staff_client, agency, standard):
+        certificate = CertificateFactory(agency=agency, standard=standard)
+        response = staff_client.get(url(Certificate, "change", certificate.pk))
+        form = response.context["adminform"].form
+        assert not {"status", "status_changed_on", "status_reason"} & set(form.fields)
+        assertContains(response, "Status berubah hanya melalui tindakan Bekukan, Pulihkan dan Cabut")
+        # The status history (the workflow's column) is on the page, read-only.
+        assert "status_changes" in response.context["adminform"].readonly_fields
 
     def test_same_number_from_the_same_body_is_refused(self, staff_client, agency, standard):
         body = CertificationBodyFactory()
@@ -254,8 +299,8 @@ class TestCertificateList:
             expires_precision=DatePrecision.UNKNOWN,
         )
         response = staff_client.get(url(Certificate, "changelist"))
-        # Number, body, issued and expires: four unknown cells.
-        assertContains(response, "tidak diketahui</td>", count=4)
+        unknown = re.findall(r'<td class="field-(\w+)[^"]*">tidak diketahui</td>', response.content.decode())
+        assert sorted(unknown) == ["body", "expires", "issued", "number_display"]
 
     def test_search_by_body_name(self, staff_client):
         wanted = CertificateFactory(body=CertificationBodyFactory(name="Sucofindo ICS"))
@@ -468,23 +513,58 @@ def test_post_creates_an_audit_with_its_findings(staff_client):
     assert audit.findings.get().clause == "4.2.3"
 
 
-def test_inline_finding_closed_without_a_date_is_refused(staff_client):
+def test_inline_major_finding_without_a_due_date_is_refused_and_nothing_is_saved(staff_client):
     data = audit_form(
         AgencyFactory(),
         **management("findings", total=1),
         **{
             "findings-0-clause": "4.2.3",
-            "findings-0-grade": Finding.Grade.MINOR,
+            "findings-0-grade": Finding.Grade.MAJOR,
             "findings-0-description": "Dokumen kedaluwarsa masih beredar.",
-            "findings-0-status": Finding.Status.CLOSED,
-            "findings-0-closed_on": "",
+            "findings-0-due_on": "",
         },
     )
     response = staff_client.post(url(Audit, "add"), data)
     assert response.status_code == 200
-    assertContains(response, "Temuan yang ditutup wajib mencatat tanggal penutupannya.")
+    assertContains(response, "Ketidaksesuaian mayor wajib punya batas waktu penyelesaian.")
     assert not Audit.objects.exists()
     assert not Finding.objects.exists()
+
+
+def test_inline_finding_status_and_closing_date_posted_are_ignored(staff_client):
+    # The workflow services close findings; the inline starts one open (or noted) by its grade.
+    data = audit_form(
+        AgencyFactory(),
+        **management("findings", total=2),
+        **{
+            "findings-0-clause": "4.2.3",
+            "findings-0-grade": Finding.Grade.MINOR,
+            "findings-0-description": "Dokumen kedaluwarsa masih beredar.",
+            "findings-0-status": Finding.Status.CLOSED,
+            "findings-0-closed_on": "2012-04-01",
+            "findings-1-clause": "5.3",
+            "findings-1-grade": Finding.Grade.OBSERVATION,
+            "findings-1-description": "Kebijakan mutu belum dipasang di ruang layanan.",
+            "findings-1-status": Finding.Status.OPEN,
+        },
+    )
+    response = staff_client.post(url(Audit, "add"), data)
+    assertRedirects(response, url(Audit, "changelist"))
+    assert {(f.clause, f.status, f.closed_on) for f in Finding.objects.all()} == {
+        ("4.2.3", Finding.Status.OPEN, None),
+        ("5.3", Finding.Status.NOTED, None),
+    }
+
+
+def test_inline_clause_choices_follow_the_audits_standard(staff_client):
+    iso_2015 = StandardFactory(code="ISO 9001:2015", clause_set=ClauseSet.ISO_9001_2015, certificates_valid_until=None)
+    audit = AuditFactory(standard=iso_2015)
+    FindingFactory(audit=audit, clause="10.2")
+    response = staff_client.get(url(Audit, "change", audit.pk))
+    formset = response.context["inline_admin_formsets"][0].formset
+    choices = dict(formset.forms[0].fields["clause"].choices)
+    assert str(choices["10.2"]) == "10.2 Ketidaksesuaian dan tindakan korektif"
+    assert "4.2.3" not in choices  # ISO 9001:2008 only
 
 
 @pytest.mark.parametrize(
@@ -508,6 +588,33 @@ def test_audit_of_another_agencys_certificate_is_refused(staff_client):
     assert response.status_code == 200
     assertContains(response, "Sertifikat ini milik SKPD lain.")
     assert not Audit.objects.exists()
+
+
+def test_audit_takes_its_certificates_standard(staff_client):
+    certificate = CertificateFactory()
+    data = audit_form(certificate.agency, kind=Audit.Kind.SURVEILLANCE, certificate=str(certificate.pk))
+    response = staff_client.post(url(Audit, "add"), data)
+    assertRedirects(response, url(Audit, "changelist"))
+    assert Audit.objects.get().standard == certificate.standard
+
+
+def test_audit_of_another_standard_than_its_certificates_is_refused(staff_client):
+    certificate = CertificateFactory()
+    iso_2015 = StandardFactory(code="ISO 9001:2015", clause_set=ClauseSet.ISO_9001_2015, certificates_valid_until=None)
+    data = audit_form(
+        certificate.agency, kind=Audit.Kind.SURVEILLANCE, certificate=str(certificate.pk), standard=str(iso_2015.pk)
+    )
+    response = staff_client.post(url(Audit, "add"), data)
+    assert response.status_code == 200
+    assertContains(response, "Standar audit harus sama dengan standar sertifikatnya.")
+    assert not Audit.objects.exists()
+
+
+def test_audit_findings_read_only_show_the_clause_in_the_audits_standard(client, roles):
+    finding = FindingFactory(audit__standard=StandardFactory(), clause="4.2.3")
+    response = logged_in(client, RoleUserFactory(role=Role.STAFF)).get(url(Audit, "change", finding.audit.pk))
+    assert response.context["inline_admin_formsets"][0].has_change_permission is False
+    assertContains(response, "4.2.3 Pengendalian dokumen")
 
 
 def test_audit_change_page_shows_its_findings(staff_client):
@@ -536,49 +643,372 @@ def test_audit_date_hierarchy(staff_client):
     assert rows(response) == [march]
 
 
-def test_post_creates_a_finding(staff_client):
-    audit = AuditFactory()
-    verifier = UserFactory(username="auditor")
+def finding_form(audit, **overrides):
     data = {
         "audit": str(audit.pk),
         "clause": "8.5.2",
         "grade": Finding.Grade.MAJOR,
         "description": "Tindakan korektif tidak ditinjau.",
         "evidence": "",
-        "correction": "",
-        "root_cause": "",
-        "corrective_action": "",
         "due_on": "2012-04-01",
-        "status": Finding.Status.CLOSED,
-        "verified_by": str(verifier.pk),
-        "closed_on": "2012-04-15",
     }
+    data.update(overrides)
+    return data
+
+
+def test_post_creates_a_finding(staff_client):
+    audit = AuditFactory()
+    response = staff_client.post(url(Finding, "add"), finding_form(audit))
+    assertRedirects(response, url(Finding, "changelist"))
+    finding = Finding.objects.get()
+    assert (finding.audit, finding.clause, finding.due_on) == (audit, "8.5.2", datetime.date(2012, 4, 1))
+    assert finding.status == Finding.Status.OPEN
+
+
+def test_workflow_fields_posted_with_a_new_finding_are_ignored(staff_client):
+    # Closing takes the workflow (proposed action, verification): never the add form.
+    verifier = UserFactory(username="auditor")
+    data = finding_form(
+        AuditFactory(),
+        corrective_action="Prosedur ditinjau.",
+        status=Finding.Status.CLOSED,
+        verification="Diperiksa.",
+        verified_by=str(verifier.pk),
+        closed_on="2012-04-15",
+    )
     response = staff_client.post(url(Finding, "add"), data)
     assertRedirects(response, url(Finding, "changelist"))
     finding = Finding.objects.get()
-    assert (finding.audit, finding.verified_by, finding.status) == (audit, verifier, Finding.Status.CLOSED)
+    assert (finding.status, finding.verified_by, finding.closed_on) == (Finding.Status.OPEN, None, None)
+    assert finding.corrective_action == finding.verification == ""
 
 
-def test_open_finding_with_a_closing_date_is_refused(staff_client):
-    data = {
-        "audit": str(AuditFactory().pk),
-        "clause": "8.5.2",
-        "grade": Finding.Grade.MAJOR,
-        "description": "Tindakan korektif tidak ditinjau.",
-        "status": Finding.Status.OPEN,
-        "closed_on": "2012-04-15",
-    }
-    response = staff_client.post(url(Finding, "add"), data)
+def test_an_observation_is_noted(staff_client):
+    response = staff_client.post(url(Finding, "add"), finding_form(AuditFactory(), grade=Finding.Grade.OBSERVATION))
+    assertRedirects(response, url(Finding, "changelist"))
+    assert Finding.objects.get().status == Finding.Status.NOTED
+
+
+def test_major_finding_without_a_due_date_is_refused(staff_client):
+    response = staff_client.post(url(Finding, "add"), finding_form(AuditFactory(), due_on=""))
     assert response.status_code == 200
-    assertContains(response, "Temuan yang belum ditutup tidak boleh punya tanggal penutupan.")
+    assertContains(response, "Ketidaksesuaian mayor wajib punya batas waktu penyelesaian.")
     assert not Finding.objects.exists()
 
 
-def test_finding_list_filters_by_status(staff_client):
-    closed = FindingFactory(status=Finding.Status.CLOSED, closed_on=datetime.date(2012, 4, 1))
+def test_clause_of_another_standard_is_refused_with_the_standards_name(staff_client):
+    audit = AuditFactory(standard=StandardFactory())  # ISO 9001:2008
+    response = staff_client.post(url(Finding, "add"), finding_form(audit, clause="10.2"))
+    assert response.status_code == 200
+    assertContains(response, "Klausul 10.2 tidak ada dalam ISO 9001:2008, klausul 4 sampai 8.")
+    assert not Finding.objects.exists()
+
+
+def test_finding_form_offers_the_clauses_of_its_audits_standard(staff_client):
+    finding = FindingFactory(audit__standard=StandardFactory(), clause="7.5.1")
+    response = staff_client.get(url(Finding, "change", finding.pk))
+    choices = dict(response.context["adminform"].form.fields["clause"].choices)
+    assert str(choices["7.5.1"]) == "7.5.1 Pengendalian produksi dan penyediaan jasa"
+    assert "10.2" not in choices
+
+
+def test_finding_form_offers_both_standards_grouped_while_the_standard_is_unknown(staff_client):
+    response = staff_client.get(url(Finding, "add"))
+    groups = [label for label, _ in response.context["adminform"].form.fields["clause"].choices[1:]]
+    assert [str(label) for label in groups] == [
+        "ISO 9001:2008, klausul 4 sampai 8",
+        "ISO 9001:2015, klausul 4 sampai 10",
+    ]
+
+
+def test_add_form_takes_the_clauses_of_the_audit_asked_for(staff_client):
+    audit = AuditFactory(standard=StandardFactory())
+    response = staff_client.get(url(Finding, "add"), {"audit": audit.pk})
+    choices = dict(response.context["adminform"].form.fields["clause"].choices)
+    assert "4.2.3" in choices and "10.2" not in choices
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999", "1\x00"])
+def test_add_form_ignores_a_nonsense_audit_parameter(staff_client, value):
+    AuditFactory(standard=StandardFactory())
+    response = staff_client.get(url(Finding, "add"), {"audit": value})
+    assert response.status_code == 200
+
+
+def test_finding_list_shows_the_clause_with_its_title_in_the_audits_standard(staff_client):
+    FindingFactory(audit__standard=StandardFactory(), clause="4.2.3")
+    response = staff_client.get(url(Finding, "changelist"))
+    assertContains(response, "4.2.3 Pengendalian dokumen")
+
+
+def test_finding_list_filters_by_status(staff_client, roles):
+    lead = RoleUserFactory(role=Role.AUDITOR)
+    representative = RoleUserFactory(role=Role.REPRESENTATIVE)
+    closed = FindingFactory(audit__lead_auditor=lead)
+    closed.audit.agency.quality_representatives.add(representative)
+    services.propose_action(
+        finding=closed,
+        by=representative,
+        correction="",
+        root_cause="Daftar induk dokumen tidak diperbarui.",
+        corrective_action="Daftar induk ditinjau setiap bulan.",
+        on=datetime.date(2012, 3, 20),
+        today=datetime.date(2012, 3, 20),
+    )
+    services.close_finding(
+        finding=closed,
+        by=lead,
+        verification="Daftar induk terbaru.",
+        on=datetime.date(2012, 4, 1),
+        today=datetime.date(2012, 4, 1),
+    )
     FindingFactory()
     response = staff_client.get(url(Finding, "changelist"), {"status__exact": "closed"})
     assert rows(response) == [closed]
+
+
+# --- audits and findings by role ------------------------------------------------------------------
+
+
+@pytest.fixture
+def auditor(roles):
+    return RoleUserFactory(username="auditor", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def representative(roles):
+    return RoleUserFactory(username="wakil", role=Role.REPRESENTATIVE)
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+class TestAuditorAddsAnAudit:
+    def test_the_auditor_becomes_its_lead_whatever_is_posted(self, client, auditor):
+        colleague = RoleUserFactory(role=Role.AUDITOR)
+        client = logged_in(client, auditor)
+        response = client.get(url(Audit, "add"))
+        assertContains(response, "Anda dicatat sebagai ketua auditor audit ini.")
+        assert "lead_auditor" not in response.context["adminform"].form.fields
+        response = client.post(url(Audit, "add"), audit_form(AgencyFactory(), lead_auditor=str(colleague.pk)))
+        assertRedirects(response, url(Audit, "changelist"))
+        assert Audit.objects.get().lead_auditor == auditor
+
+    def test_and_adds_its_findings_in_the_same_form(self, client, auditor):
+        data = audit_form(
+            AgencyFactory(),
+            **management("findings", total=1),
+            **{
+                "findings-0-clause": "4.2.3",
+                "findings-0-grade": Finding.Grade.MINOR,
+                "findings-0-description": "Dokumen kedaluwarsa masih beredar.",
+            },
+        )
+        response = logged_in(client, auditor).post(url(Audit, "add"), data)
+        assertRedirects(response, url(Audit, "changelist"))
+        assert Finding.objects.get().audit.lead_auditor == auditor
+
+    def test_then_edits_it_but_cannot_hand_it_over(self, client, auditor):
+        colleague = RoleUserFactory(role=Role.AUDITOR)
+        audit = AuditFactory(lead_auditor=auditor)
+        data = audit_form(audit.agency, summary="Dua temuan minor.", lead_auditor=str(colleague.pk))
+        response = logged_in(client, auditor).post(url(Audit, "change", audit.pk), data)
+        assertRedirects(response, url(Audit, "changelist"))
+        audit.refresh_from_db()
+        assert (audit.summary, audit.lead_auditor) == ("Dua temuan minor.", auditor)
+
+
+class TestSuperuserChoosesTheLeadAuditor:
+    def test_from_the_auditor_group_only(self, staff_client, auditor, representative):
+        response = staff_client.get(url(Audit, "add"))
+        assert list(response.context["adminform"].form.fields["lead_auditor"].queryset) == [auditor]
+        response = staff_client.post(
+            url(Audit, "add"), audit_form(AgencyFactory(), lead_auditor=str(representative.pk))
+        )
+        assert response.status_code == 200
+        assert "lead_auditor" in response.context["adminform"].form.errors
+        response = staff_client.post(url(Audit, "add"), audit_form(AgencyFactory(), lead_auditor=str(auditor.pk)))
+        assertRedirects(response, url(Audit, "changelist"))
+        assert Audit.objects.get().lead_auditor == auditor
+
+    def test_a_lead_who_left_the_group_stays_on_their_audit(self, staff_client, auditor):
+        former = UserFactory(username="pensiun")
+        audit = AuditFactory(lead_auditor=former)
+        response = staff_client.get(url(Audit, "change", audit.pk))
+        assert set(response.context["adminform"].form.fields["lead_auditor"].queryset) == {auditor, former}
+
+
+def test_only_a_superuser_is_offered_the_audit_delete_action(client, staff_client, auditor):
+    AuditFactory(lead_auditor=auditor)
+
+    def actions(client):
+        form = client.get(url(Audit, "changelist")).context["action_form"]
+        return set() if form is None else {name for name, _ in form.fields["action"].choices}
+
+    assert "delete_selected" in actions(staff_client)
+    assert "delete_selected" not in actions(logged_in(client, auditor))
+
+
+class TestLeadAuditorFindingForm:
+    @pytest.fixture
+    def finding(self, auditor):
+        return FindingFactory(audit__lead_auditor=auditor, audit__standard=StandardFactory())
+
+    def test_edits_what_was_found_and_reads_the_rest(self, client, auditor, finding):
+        response = logged_in(client, auditor).get(url(Finding, "change", finding.pk))
+        form = response.context["adminform"].form
+        assert set(form.fields) == {"audit", "clause", "grade", "description", "evidence", "due_on"}
+
+    def test_answer_and_workflow_fields_posted_are_ignored(self, client, auditor, finding):
+        data = finding_form(
+            finding.audit,
+            description="Dokumen induk tidak dikendalikan.",
+            correction="Ditulis auditor.",
+            corrective_action="Ditulis auditor.",
+            status=Finding.Status.CLOSED,
+            closed_on="2012-04-15",
+        )
+        response = logged_in(client, auditor).post(url(Finding, "change", finding.pk), data)
+        assertRedirects(response, url(Finding, "changelist"))
+        finding.refresh_from_db()
+        assert finding.description == "Dokumen induk tidak dikendalikan."
+        assert (finding.correction, finding.corrective_action) == ("", "")
+        assert (finding.status, finding.closed_on) == (Finding.Status.OPEN, None)
+
+    def test_a_nonconformity_regraded_as_an_observation_is_noted(self, client, auditor, finding):
+        data = finding_form(finding.audit, grade=Finding.Grade.OBSERVATION, due_on="")
+        response = logged_in(client, auditor).post(url(Finding, "change", finding.pk), data)
+        assertRedirects(response, url(Finding, "changelist"))
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.NOTED
+
+    def test_a_finding_with_an_action_proposed_cannot_become_an_observation(
+        self, client, auditor, representative, finding
+    ):
+        finding.audit.agency.quality_representatives.add(representative)
+        services.propose_action(
+            finding=finding,
+            by=representative,
+            correction="",
+            root_cause="",
+            corrective_action="Daftar induk ditinjau tiap bulan.",
+            on=datetime.date(2012, 3, 20),
+            today=datetime.date(2012, 3, 20),
+        )
+        data = finding_form(finding.audit, grade=Finding.Grade.OBSERVATION, due_on="")
+        response = logged_in(client, auditor).post(url(Finding, "change", finding.pk), data)
+        # The model's message about the status, which is not in the form, is shown above it.
+        assert response.status_code == 200
+        assertContains(response, "Status: ")
+        finding.refresh_from_db()
+        assert (finding.grade, finding.status) == (Finding.Grade.MINOR, Finding.Status.ACTION_PROPOSED)
+
+
+ANSWER = {
+    "correction": "Dokumen lama ditarik dari meja layanan.",
+    "root_cause": "Daftar induk dokumen tidak diperbarui.",
+    "corrective_action": "Daftar induk ditinjau setiap bulan.",
+}
+
+
+class TestRepresentativeAnswersAFinding:
+    @pytest.fixture
+    def finding(self, representative):
+        finding = FindingFactory(audit__standard=StandardFactory(), clause="4.2.3")
+        finding.audit.agency.quality_representatives.add(representative)
+        return finding
+
+    def test_the_form_holds_the_answer_only(self, client, representative, finding):
+        response = logged_in(client, representative).get(url(Finding, "change", finding.pk))
+        assert set(response.context["adminform"].form.fields) == {"correction", "root_cause", "corrective_action"}
+        assertContains(response, "Menyimpan berarti mengusulkan tindakan korektif kepada ketua auditor")
+        # The clause is read with the audit's standard.
+        assertContains(response, "4.2.3 Pengendalian dokumen")
+
+    def test_saving_proposes_the_action_through_the_workflow(self, client, representative, finding):
+        response = logged_in(client, representative).post(url(Finding, "change", finding.pk), ANSWER)
+        assertRedirects(response, url(Finding, "changelist"))
+        finding.refresh_from_db()
+        assert (finding.correction, finding.root_cause, finding.corrective_action) == tuple(ANSWER.values())
+        assert finding.status == Finding.Status.ACTION_PROPOSED
+        assert finding.action_proposed_on == timezone.localdate()
+        latest = finding.history.latest()
+        assert (latest.history_user, latest.history_change_reason) == (representative, "Tindakan korektif diusulkan")
+
+    def test_without_a_corrective_action_the_answer_is_refused_and_kept(self, client, representative, finding):
+        data = {**ANSWER, "corrective_action": "   "}
+        response = logged_in(client, representative).post(url(Finding, "change", finding.pk), data)
+        assert response.status_code == 200
+        form = response.context["adminform"].form
+        assert form.errors["corrective_action"] == [
+            "Tindakan korektif wajib diisi sebelum temuan diusulkan selesai atau ditutup."
+        ]
+        assertContains(response, ANSWER["correction"])
+        assertContains(response, ANSWER["root_cause"])
+        finding.refresh_from_db()
+        assert (finding.status, finding.correction) == (Finding.Status.OPEN, "")
+
+    def test_a_refusal_about_a_field_outside_the_form_is_shown_above_it(self, client, representative):
+        # The workflow refuses an answer dated before the audit began (here: an audit not yet started).
+        starts = timezone.localdate() + datetime.timedelta(days=10)
+        finding = FindingFactory(audit__starts_on=starts, audit__ends_on=None)
+        finding.audit.agency.quality_representatives.add(representative)
+        response = logged_in(client, representative).post(url(Finding, "change", finding.pk), ANSWER)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.non_field_errors() == [
+            f"Tanggal tindakan diusulkan: Tanggal usulan tidak boleh sebelum audit dimulai ({starts.isoformat()})."
+        ]
+        assertContains(response, ANSWER["corrective_action"])
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.OPEN
+
+    def test_a_permission_refused_by_the_workflow_is_a_form_error(self, client, representative, finding, monkeypatch):
+        # Between the page's check and the service's (a race), the service has the last word.
+        def refuse(**kwargs):
+            raise PermissionDenied("Hanya wakil manajemen SKPD ini yang dapat menjawab temuannya.")
+
+        monkeypatch.setattr(services, "propose_action", refuse)
+        response = logged_in(client, representative).post(url(Finding, "change", finding.pk), ANSWER)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.non_field_errors() == [
+            "Hanya wakil manajemen SKPD ini yang dapat menjawab temuannya."
+        ]
+        assertContains(response, ANSWER["root_cause"])
+        finding.refresh_from_db()
+        assert (finding.status, finding.root_cause) == (Finding.Status.OPEN, "")
+
+
+# Session, user, the user's permissions (own and group's), their roles, the filtered and the
+# unfiltered count, the page of rows, and the date hierarchy's range and its days, all within the
+# rows the user sees; for audits also the bodies of those rows (the body filter). The same for 3
+# rows and for 30.
+ROW_RULE_CHANGELIST_MAX_QUERIES = {Audit: 11, Finding: 10}
+
+
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize("model", [Audit, Finding], ids=["audit", "finding"])
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.REPRESENTATIVE])
+def test_row_rule_changelists_query_count_does_not_grow_with_rows(
+    client, roles, django_assert_max_num_queries, count, model, role
+):
+    user = RoleUserFactory(role=role)
+    agency = AgencyFactory()
+    if role == Role.REPRESENTATIVE:
+        agency.quality_representatives.add(user)
+    lead = user if role == Role.AUDITOR else None
+    for _ in range(count):
+        audit = AuditFactory(
+            agency=agency, lead_auditor=lead, body=CertificationBodyFactory(), standard=StandardFactory()
+        )
+        FindingFactory(audit=audit, due_on=datetime.date(2012, 4, 1))
+        FindingFactory()  # someone else's: not in the list
+    client.force_login(user)
+    with django_assert_max_num_queries(ROW_RULE_CHANGELIST_MAX_QUERIES[model]):
+        response = client.get(url(model, "changelist"))
+    assert response.status_code == 200
+    assert len(rows(response)) == count
 
 
 # --- ceremonies ---------------------------------------------------------------------------------
