@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev migrate load lint check-deploy clean
+.PHONY: run serve backup check-backup restore test install install-dev migrate load lint check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -34,6 +34,33 @@ load: migrate
 
 run: load
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production settings under gunicorn with deploy/gunicorn.conf.py, as on a server. Needs
+# DJANGO_SECRET_KEY (and DATABASE_URL, DJANGO_ALLOWED_HOSTS...) in the environment or in .env;
+# the database must already be migrated (`make migrate` with the same DATABASE_URL). Plain
+# http on this machine also needs DJANGO_SECURE_SSL_REDIRECT=false, as production redirects
+# to https. `make serve HOST=0.0.0.0 PORT=8080` picks the address; GUNICORN_* tune workers.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PRODUCTION := DJANGO_SETTINGS_MODULE=bandung_iso.settings.production
+
+serve: install
+	$(PRODUCTION) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(PRODUCTION) exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py -b $(HOST):$(PORT) bandung_iso.wsgi:application
+
+# Backups of DATABASE_URL's database (environment or .env) with its own tool, into BACKUP_DIR
+# (default ./backups): pg_dump --format=custom, or SQLite's online backup. `make restore`
+# fills only an EMPTY database and refuses any other. See scripts/backup.py.
+backup: install
+	$(BIN)/python scripts/backup.py backup
+
+check-backup: install
+	@test -n "$(FILE)" || { echo "usage: make check-backup FILE=backups/<name>" >&2; exit 2; }
+	$(BIN)/python scripts/backup.py check "$(FILE)"
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>" >&2; exit 2; }
+	$(BIN)/python scripts/backup.py restore "$(FILE)"
 
 test: install-dev
 	$(BIN)/pytest
