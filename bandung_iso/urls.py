@@ -3,13 +3,21 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from bandung_iso import health
+
 admin.site.site_header = _("Portal Sertifikasi SMM ISO 9001:2008 Kota Bandung")
 admin.site.site_title = _("Portal ISO Kota Bandung")
 admin.site.index_title = _("Pengelolaan data sertifikasi SKPD")
 
 urlpatterns = [
+    # Probes for the load balancer: outside i18n_patterns, no language prefix.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
+
+# An unreachable database met outside a view is the 503 page too; anything else is Django's 500.
+handler500 = "bandung_iso.middleware.server_error"
 
 # Indonesian without a prefix, English under /en/.
 urlpatterns += i18n_patterns(

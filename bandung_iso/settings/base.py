@@ -40,6 +40,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The database unreachable: the 503 page in the visitor's language instead of a 500.
+    "bandung_iso.middleware.DatabaseOutageMiddleware",
     # Records who made each change in the history tables (request.user).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -153,3 +155,10 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal ISO Kota Bandung <portal-iso@localhost>")
 # The portal's address as staff reach it: the links in reminder mails start with it.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Health and outages. /healthz and /readyz (bandung_iso/health.py) answer the load balancer
+# over plain http from inside the network, so production's https redirect leaves them alone.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The 503 page of a database outage (bandung_iso/middleware.py) asks clients to come back
+# after this many seconds (Retry-After).
+DATABASE_OUTAGE_RETRY_AFTER = 30

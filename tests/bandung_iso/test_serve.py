@@ -22,23 +22,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.ports import free_port
+
 ROOT = Path(settings.BASE_DIR)
 PORTS = range(8110, 8120)
 # The server reads the test database; pytest-django creates it only for marked modules.
 pytestmark = [pytest.mark.django_db, pytest.mark.serve]
 
 SECRET = "serve-test-" + "k7Pq2" * 10
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def database_url(tmp_path: Path) -> str:
@@ -100,7 +91,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         manage("migrate", "--noinput", env=env)
     manage("collectstatic", "--noinput", env=env)
 
-    port = free_port()
+    port = free_port(PORTS)
     stdout, stderr = tmp / "stdout.log", tmp / "stderr.log"
     command = [
         str(Path(sys.executable).with_name("gunicorn")),

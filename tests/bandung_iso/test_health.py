@@ -1,0 +1,141 @@
+"""/healthz (the process answers, no database) and /readyz (the database and the cache answer)."""
+
+import json
+
+import pytest
+from django.db.utils import OperationalError
+from django.urls import reverse
+from django.utils import translation
+
+from tests.bandung_iso.test_outage import database_unreachable
+
+pytestmark = pytest.mark.django_db
+
+NEVER_CACHED = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+# /healthz ---------------------------------------------------------------------------------------
+
+
+def test_healthz_answers_without_a_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content == b"ok\n"
+    assert response["Cache-Control"] == NEVER_CACHED
+
+
+def test_healthz_answers_with_the_database_unreachable(client, tmp_path):
+    from agencies.models import Agency
+
+    with database_unreachable(tmp_path):
+        with pytest.raises(OperationalError):
+            Agency.objects.exists()
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 503  # the same moment, the other probe
+
+
+def test_healthz_answers_with_the_database_blocked(client, django_db_blocker):
+    with django_db_blocker.block():
+        response = client.get("/healthz")
+    assert response.status_code == 200
+
+
+# /readyz ----------------------------------------------------------------------------------------
+
+
+def test_readyz_answers_200_when_the_database_and_the_cache_answer(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response["Cache-Control"] == NEVER_CACHED
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/plain", "application/atom+xml"])
+def test_readyz_is_json_whatever_the_client_accepts(client, accept):
+    response = client.get("/readyz", HTTP_ACCEPT=accept)
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["status"] == "ok"
+
+
+def test_readyz_names_the_database_when_it_does_not_answer(client, tmp_path):
+    with database_unreachable(tmp_path):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {
+        "status": "unavailable",
+        "failed": ["database"],
+        "checks": {"database": "unavailable", "cache": "ok"},
+    }
+    assert response["Cache-Control"] == NEVER_CACHED
+    # The reason (host, port, file) is for the log, not for whoever asks.
+    assert b"127.0.0.1" not in response.content
+    assert b"no-such-directory" not in response.content
+    assert client.get("/readyz").status_code == 200  # and ready again once it answers
+
+
+@pytest.fixture
+def broken_cache(settings, tmp_path):
+    """A real file cache whose directory cannot exist (its parent is a file): every write fails."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(blocker / "c")}
+    }
+    from django.core.cache import cache
+
+    with pytest.raises(OSError):
+        cache.set("probe", 1)
+
+
+def test_readyz_names_the_cache_when_it_does_not_answer(client, broken_cache):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert json.loads(response.content) == {
+        "status": "unavailable",
+        "failed": ["cache"],
+        "checks": {"database": "ok", "cache": "unavailable"},
+    }
+
+
+def test_readyz_names_both_when_neither_answers(client, broken_cache, tmp_path):
+    with database_unreachable(tmp_path):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["failed"] == ["database", "cache"]
+
+
+# Both -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
+def test_head_answers_without_a_body(client, url):
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Cache-Control"] == NEVER_CACHED
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
+def test_only_get_and_head(client, url, method):
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
+def test_they_stand_outside_the_language_prefix(client):
+    with translation.override("en"):
+        assert (reverse("healthz"), reverse("readyz")) == ("/healthz", "/readyz")
+    assert client.get("/en/healthz").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
+def test_the_https_redirect_leaves_them_alone(client, settings, url):
+    """Production redirects http to https; the load balancer asks over plain http inside the network."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get(url).status_code == 200
