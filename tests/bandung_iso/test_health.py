@@ -1,5 +1,6 @@
 """/healthz (the process answers, no database) and /readyz (the database and the cache answer)."""
 
+import asyncio
 import json
 
 import pytest
@@ -139,3 +140,18 @@ def test_the_https_redirect_leaves_them_alone(client, settings, url):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     assert client.get(url).status_code == 200
+
+
+def test_readyz_answers_while_an_event_loop_runs_in_the_thread(client):
+    """As after a Playwright test, or under an async server: the checks get a loop of their own."""
+
+    async def ask():
+        return client.get("/readyz")
+
+    loop = asyncio.new_event_loop()
+    try:
+        response = loop.run_until_complete(ask())
+    finally:
+        loop.close()
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
