@@ -3,7 +3,8 @@
 A view (or its template) that cannot reach the database raises OperationalError or
 InterfaceError; ``DatabaseOutageMiddleware`` turns that into the 503 page with Retry-After.
 ``server_error`` (the site's handler500) does the same for the rare query outside a view (a
-session saved by the session middleware), and is Django's own 500 page for anything else.
+session saved by the session middleware), and renders the 500 page for anything else. Both
+pages show the request id (bandung_iso/request_id.py) that is on the log line of the failure.
 
 Recovery needs no restart: Django closes a connection that raised at the end of the request
 (and production's CONN_HEALTH_CHECKS tests a persistent one before reuse), so the first
@@ -15,11 +16,13 @@ import sys
 
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views import defaults
+
+from bandung_iso.request_id import request_id_of
 
 logger = logging.getLogger("bandung_iso.outage")
 
@@ -36,11 +39,15 @@ def database_unavailable(request, exception) -> HttpResponse:
         {
             "home_url": reverse("portal:home"),  # /en/ while English is active
             "retry_url": request.get_full_path() if request.method in ("GET", "HEAD") else "",
+            "request_id": request_id_of(request),  # shown to the visitor, to find the line above
         },
     )
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(settings.DATABASE_OUTAGE_RETRY_AFTER)
     add_never_cache_headers(response)  # never kept by a cache or the proxy in front
+    # The warning above is this outage's one line: Django's "Service Unavailable: <path>" would
+    # be a second (django.utils.log.log_response skips a response marked as logged).
+    response._has_been_logged = True
     return response
 
 
@@ -62,4 +69,7 @@ def server_error(request):
     exception = sys.exc_info()[1]  # Django calls handler500 while handling the exception
     if isinstance(exception, OUTAGE_ERRORS):
         return database_unavailable(request, exception)
-    return defaults.server_error(request)
+    # Django's own 500 view, plus the request id. Rendered without the request: no context
+    # processor, no query.
+    html = loader.get_template("500.html").render({"request_id": request_id_of(request)})
+    return HttpResponseServerError(html)

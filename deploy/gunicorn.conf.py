@@ -61,8 +61,9 @@ accesslog = "-"
 errorlog = "-"  # gunicorn's "-" for the error log is stderr
 loglevel = env.str("GUNICORN_LOG_LEVEL", default="info")
 # The proxy's address (h), the client as the proxy saw it (X-Forwarded-For), the request
-# line, status, bytes and duration in milliseconds. No cookies, no other headers.
-access_log_format = '%(h)s xff="%({x-forwarded-for}i)s" "%(r)s" %(s)s %(b)s %(M)sms'
+# line, status, bytes, duration in milliseconds, and the request id the portal answered with
+# (the one on its own log lines and on the 500/503 pages). No cookies, no other headers.
+access_log_format = '%(h)s xff="%({x-forwarded-for}i)s" "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 
 # The heartbeat files workers touch: in memory, not on a disk that may stall under load.
 if Path("/dev/shm").is_dir():  # noqa: S108 - gunicorn's recommended location, not a temp file

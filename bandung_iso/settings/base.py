@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "csp",
     "agencies",
     "certifications",
     "accounts",
@@ -31,7 +32,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id (X-Request-ID) before anything can log or fail.
+    "bandung_iso.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp, the admin's own policy) and Permissions-Policy: see "Security headers".
+    "bandung_iso.headers.ContentSecurityPolicyMiddleware",
+    "bandung_iso.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,3 +168,88 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # The 503 page of a database outage (bandung_iso/middleware.py) asks clients to come back
 # after this many seconds (Retry-After).
 DATABASE_OUTAGE_RETRY_AFTER = 30
+
+# Security headers. Content-Security-Policy through django-csp (its middleware, subclassed in
+# bandung_iso/headers.py for the admin). Public pages run no script of their own and carry no
+# inline style: everything comes from this host's static files, nothing may frame the site,
+# forms post only here, and no <base> may redirect relative links.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    },
+}
+# What the admin (every page under admin:, simple-history's included) needs beyond that. It
+# replaces these directives there only; scripts stay 'self' without 'unsafe-inline' or eval.
+# - style-src 'unsafe-inline': Django 5.2's admin/change_list.html writes a <style> block on
+#   changelists without actions; simple-history's object_history_list.html has a style=
+#   attribute; our templates/admin/index.html and .../certificate/schedule.html each carry a
+#   <style> block. Styles cannot run code, and the admin escapes what staff type.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "style-src": ["'self'", "'unsafe-inline'"],
+}
+# Another site never receives our paths or query strings (as-of dates, certificate numbers).
+SECURE_REFERRER_POLICY = "same-origin"
+# A page this site opens from elsewhere (or that opens it) gets no handle on our window.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (bandung_iso/headers.py): no page here uses any of these browser features,
+# so none may, nor may anything embedded. {feature: allowed origins}, [] for none.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# No script reads the session or the CSRF cookie (the portal has none, the admin's posts forms).
+# Production adds Secure to both (production.py); HSTS is set there too, without preload.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Logging: one line per event on stdout, "time level logger request_id message", for journald
+# (bandung_iso/log.py). The message and any traceback are escaped onto the line; the request
+# Django attaches to its records (cookies, POST, META) is never printed. DJANGO_LOG_LEVEL
+# (default INFO) sets the level. SQL is never logged: its parameters hold personal data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "bandung_iso.log.RequestIdFilter"}},
+    "formatters": {"one_line": {"()": "bandung_iso.log.OneLineFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "one_line",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO").upper()},
+    "loggers": {
+        # Replaces Django's own handlers (the console only under DEBUG, mail to ADMINS): the
+        # records go up to the root's one handler.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+        # django-axes' "BEGIN version ..." at every start of every command: noise on stdout.
+        "axes.apps": {"level": "WARNING"},
+    },
+}
+# django-axes names only the page in its log lines, never the username, address or browser.
+AXES_CLIENT_STR_CALLABLE = "bandung_iso.log.axes_client_str"

@@ -26,7 +26,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
+# Referrer-Policy, Cross-Origin-Opener-Policy, CSP and HttpOnly cookies: base.py, "Security headers".
 
 # The documented deployment: one nginx in front, appending to X-Forwarded-For. Wrong here
 # means one lock for every client (count too low) or a forgeable address (count too high).

@@ -178,6 +178,7 @@ def test_each_request_reaches_the_access_log_on_stdout(server):
         time.sleep(0.1)
     line = next(line for line in server.stdout.read_text().splitlines() if marker in line)
     assert 'xff="203.0.113.7"' in line
+    assert f"rid={response.headers['X-Request-ID']}" in line  # the id on the portal's own log lines
     # Access lines go to stdout only; stderr holds gunicorn's own messages.
     assert marker not in server.stderr.read_text()
     assert "Booting worker" in server.stderr.read_text()

@@ -39,6 +39,7 @@ urlpatterns = [
     path("uji/curiga/", probe_suspicious),
     *site_urls.urlpatterns,
 ]
+handler500 = site_urls.handler500  # the site's own 500 view, as in production
 
 PORTAL_LOOK = [
     '<link rel="stylesheet" href="/static/css/portal.css">',
@@ -160,6 +161,7 @@ def test_the_500_template_renders_without_the_database(django_db_blocker):
             Agency.objects.exists()
         html = render_to_string("500.html")
     assert_500_page(html)
+    assert "Kode kejadian" not in html  # no id known: no empty line for one
 
 
 @pytest.mark.urls("tests.portal.test_errors")
@@ -170,4 +172,9 @@ def test_a_crashing_view_answers_the_500_page_without_the_database(settings, dja
     with django_db_blocker.block():
         response = client.get(url)
     assert response.status_code == 500
-    assert_500_page(response.content.decode())
+    html = response.content.decode()
+    assert_500_page(html)
+    # The id on the log line of this failure (tests/bandung_iso/test_logging.py), for staff to find it.
+    request_id = response["X-Request-ID"]
+    assert f"<p>Kode kejadian: <code>{request_id}</code></p>" in html
+    assert f'<p lang="en">Incident code: <code>{request_id}</code></p>' in html
