@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from agencies.models import Agency
-from certifications.models import Ceremony
+from tests import pages
 from tests.bandung_iso.test_settings import production_env
-from tests.factories import CertificationBodyFactory, CurrentCertificateFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,23 +60,7 @@ def assert_common_headers(response):
 @pytest.fixture
 def public_pages():
     call_command("load_initial_agencies", verbosity=0)
-    agency = Agency.objects.order_by("slug").first()
-    ceremony = Ceremony.objects.order_by("slug").first()
-    body = CertificationBodyFactory(name="Lembaga Uji")
-    CurrentCertificateFactory(number="UJI/2024/01", body=body, agency=agency)
-    pages = [
-        "/",
-        "/?per=2013-12-31",
-        "/tentang-data/",
-        "/skpd/",
-        f"/skpd/{agency.slug}/",
-        "/verifikasi/",
-        f"/verifikasi/?nomor=UJI%2F2024%2F01&lembaga={body.pk}",
-        "/verifikasi/?nomor=TIDAK-ADA",
-        "/upacara/",
-        f"/upacara/{ceremony.slug}/",
-    ]
-    return pages + ["/en" + page for page in pages]
+    return pages.public_pages()
 
 
 def test_every_public_page_carries_the_strict_policy_and_the_other_headers(client, public_pages):

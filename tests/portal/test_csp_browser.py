@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from agencies.models import Agency
-from certifications.models import Ceremony
-from tests.factories import CertificationBodyFactory, CurrentCertificateFactory, UserFactory
+from tests.factories import UserFactory
+from tests.pages import public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,26 +56,6 @@ class Watch:
 def watch(live_server, page):
     call_command("load_initial_agencies", verbosity=0)
     return Watch(page, live_server.url)
-
-
-def public_pages() -> list[str]:
-    agency = Agency.objects.order_by("slug").first()
-    ceremony = Ceremony.objects.order_by("slug").first()
-    body = CertificationBodyFactory(name="Lembaga Uji")
-    CurrentCertificateFactory(number="UJI/2024/01", body=body, agency=agency)
-    pages = [
-        "/",
-        "/?per=2013-12-31",
-        "/tentang-data/",
-        "/skpd/",
-        f"/skpd/{agency.slug}/",
-        "/verifikasi/",
-        f"/verifikasi/?nomor=UJI%2F2024%2F01&lembaga={body.pk}",
-        "/verifikasi/?nomor=TIDAK-ADA",
-        "/upacara/",
-        f"/upacara/{ceremony.slug}/",
-    ]
-    return pages + ["/en" + page for page in pages]
 
 
 def test_no_public_page_violates_the_policy(watch):
