@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_history import RowRuleHistoryAdmin
 from accounts.roles import Role
 from certifications.admin import CERTIFICATE_STATUS_FIELDS, ModelErrorsForm
+from certifications.admin_workflow import SelectedIdsMixin
 from certifications.models import Certificate
 
 from .models import Agency
@@ -71,7 +72,7 @@ class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
 
 
 @admin.register(Agency)
-class AgencyAdmin(RowRuleHistoryAdmin):
+class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
     list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "is_active"]
     search_fields = ["name", "short_name", "slug"]

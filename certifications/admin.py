@@ -24,6 +24,8 @@ from .admin_workflow import (
     CertificateStatusActionsMixin,
     FindingVerificationActionsMixin,
     RefuseDeleteWithFindingsMixin,
+    SelectedIdsMixin,
+    _report_dropped,
 )
 from .models import (
     ALL_CLAUSE_VALUES,
@@ -105,6 +107,24 @@ class RowRuleObjectMixin:
         if obj is None and not is_programme_staff(request.user) and self.has_view_or_change_permission(request):
             raise Http404(gettext("Data ini tidak ada atau tidak dapat Anda buka."))
         return obj
+
+    def get_actions(self, request):
+        # Django's bulk delete acts on the selected rows inside get_queryset and drops the others
+        # without a word: count them, as the workflow actions do (an account given the delete
+        # permission by hand may select rows outside its rule).
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete, name, description = actions["delete_selected"]
+
+            def delete_within_rules(modeladmin, request, queryset):
+                rows = list(queryset.values_list("pk", flat=True))  # before the deletion empties it
+                response = delete(modeladmin, request, queryset)
+                _report_dropped(modeladmin, request, rows)
+                return response
+
+            delete_within_rules.allowed_permissions = getattr(delete, "allowed_permissions", ("delete",))
+            actions["delete_selected"] = (delete_within_rules, name, description)
+        return actions
 
 
 class ClauseField(forms.ChoiceField):
@@ -215,7 +235,7 @@ class ValidTodayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Standard)
-class StandardAdmin(admin.ModelAdmin):
+class StandardAdmin(SelectedIdsMixin, admin.ModelAdmin):
     list_display = ["code", "title", "published_on", "certificates_valid_until"]
     search_fields = ["code", "title"]
     fieldsets = [
@@ -226,7 +246,7 @@ class StandardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CertificationBody)
-class CertificationBodyAdmin(admin.ModelAdmin):
+class CertificationBodyAdmin(SelectedIdsMixin, admin.ModelAdmin):
     list_display = ["name", "accreditation_reference", "website"]
     search_fields = ["name", "accreditation_reference"]
     fields = ["name", "accreditation_reference", "website", "notes"]
@@ -236,7 +256,11 @@ class CertificationBodyAdmin(admin.ModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(
-    CertificateStatusActionsMixin, CertificateCycleMixin, RefuseDeleteWithFindingsMixin, RowRuleHistoryAdmin
+    SelectedIdsMixin,
+    CertificateStatusActionsMixin,
+    CertificateCycleMixin,
+    RefuseDeleteWithFindingsMixin,
+    RowRuleHistoryAdmin,
 ):
     list_display = [
         "agency",
@@ -366,7 +390,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(RowRuleObjectMixin, RefuseDeleteWithFindingsMixin, RowRuleHistoryAdmin):
+class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsMixin, RowRuleHistoryAdmin):
     """Staff read every audit, an auditor the audits they lead, a representative their agencies'.
 
     An auditor who adds an audit becomes its lead auditor; only a superuser chooses another one.
@@ -476,7 +500,7 @@ FINDING_WORKFLOW_FIELDS = ["status", "action_proposed_on", "verification", "veri
 
 
 @admin.register(Finding)
-class FindingAdmin(RowRuleObjectMixin, FindingVerificationActionsMixin, RowRuleHistoryAdmin):
+class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActionsMixin, RowRuleHistoryAdmin):
     """A finding's form depends on who opens it.
 
     The audit's lead auditor (or a superuser) edits what was found; the agency's representative
@@ -635,7 +659,7 @@ class FindingAdmin(RowRuleObjectMixin, FindingVerificationActionsMixin, RowRuleH
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(SafeInitialDataMixin, admin.ModelAdmin):
+class CeremonyAdmin(SelectedIdsMixin, SafeInitialDataMixin, admin.ModelAdmin):
     list_display = ["title", "held", "venue", "presided_by", "certificates_count"]
     list_filter = [HeldYearFilter]
     search_fields = ["title", "slug", "venue", "presided_by"]
@@ -672,7 +696,7 @@ class CeremonyAdmin(SafeInitialDataMixin, admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SelectedIdsMixin, admin.ModelAdmin):
     list_display = ["name", "target_agencies", "deadline", "reported_certified", "reported_total", "reported"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
