@@ -36,7 +36,7 @@ run: load
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # The production settings under gunicorn with deploy/gunicorn.conf.py, as on a server. Needs
-# DJANGO_SECRET_KEY (and DATABASE_URL, DJANGO_ALLOWED_HOSTS...) in the environment or in .env;
+# DJANGO_SECRET_KEY and CACHE_URL (and DATABASE_URL, DJANGO_ALLOWED_HOSTS...) in the environment or in .env;
 # the database must already be migrated (`make migrate` with the same DATABASE_URL). Plain
 # http on this machine also needs DJANGO_SECURE_SSL_REDIRECT=false, as production redirects
 # to https. `make serve HOST=0.0.0.0 PORT=8080` picks the address; GUNICORN_* tune workers.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bandung_iso.db import has_text, require_text
+from bandung_iso.public_cache import PublicDataQuerySet
 
 SOURCE_REQUIRED = _("Setiap SKPD wajib mencatat sumbernya.")
 
@@ -38,7 +39,7 @@ class AgencyStatus(models.TextChoices):
     NOT_YET = "not_yet", _("belum bersertifikat")
 
 
-class AgencyQuerySet(models.QuerySet):
+class AgencyQuerySet(PublicDataQuerySet):
     def with_status(self, *, on: datetime.date):
         """Annotate ``status`` (an ``AgencyStatus``) on ``on``, in the list query itself.
 

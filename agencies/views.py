@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from bandung_iso.public_cache import public_page
 from certifications.models import (
     AuditKind,
     Ceremony,
@@ -64,6 +65,7 @@ def _sort_header(path: str, base: dict, key: str, current: str) -> dict:
 
 
 @require_safe
+@public_page
 def agency_list(request):
     """Every agency with its kind and its status on the day, searchable, filterable, sortable, paged."""
     try:
@@ -156,6 +158,7 @@ def _finding_table(agency) -> dict:
 
 
 @require_safe
+@public_page
 def agency_detail(request, slug):
     """One agency: what is known of it, its status on the day, its certificates, audits and finding counts."""
     try:

@@ -4,10 +4,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from bandung_iso import health
+from bandung_iso.ratelimit import limit_admin_login
 
 admin.site.site_header = _("Portal Sertifikasi SMM ISO 9001:2008 Kota Bandung")
 admin.site.site_title = _("Portal ISO Kota Bandung")
 admin.site.index_title = _("Pengelolaan data sertifikasi SKPD")
+# Per-address rate limit on every request to /admin/login/ (before admin.site.urls reads it);
+# django-axes still locks a username and address after wrong passwords.
+limit_admin_login(admin.site)
 
 urlpatterns = [
     # Probes for the load balancer: outside i18n_patterns, no language prefix.

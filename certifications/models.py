@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from bandung_iso.db import StripWhitespace, has_text, require_text
+from bandung_iso.public_cache import PublicDataQuerySet
 
 from .dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
 
@@ -66,6 +67,8 @@ class Standard(models.Model):
     )
     source = models.TextField(_("sumber"), help_text=_("Dari mana tanggal-tanggal ini berasal."))
 
+    objects = PublicDataQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("standar")
         verbose_name_plural = pgettext_lazy("plural", "standar")
@@ -111,6 +114,8 @@ class CertificationBody(models.Model):
     )
     website = models.URLField(_("situs web"), blank=True, help_text=_("Alamat situs resmi lembaga, bila ada."))
     notes = models.TextField(_("catatan"), blank=True, help_text=_("Catatan untuk staf."))
+
+    objects = PublicDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lembaga sertifikasi")
@@ -165,7 +170,7 @@ def valid_on(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(PublicDataQuerySet):
     def valid(self, *, on: datetime.date):
         """Certificates in force on ``on`` (see ``valid_on``)."""
         return self.filter(valid_on(on))
@@ -385,7 +390,7 @@ class AuditStatus(models.TextChoices):
 AUDIT_CYCLE_KINDS = (AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION)
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(PublicDataQuerySet):
     def completed(self):
         return self.filter(status=Audit.Status.COMPLETED)
 
@@ -644,7 +649,7 @@ class FindingStatus(models.TextChoices):
 OPEN_STATUSES = (FindingStatus.OPEN, FindingStatus.ACTION_PROPOSED)
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(PublicDataQuerySet):
     def open(self):
         """Nonconformities not closed yet: open, or with an action proposed and awaiting verification."""
         return self.filter(status__in=OPEN_STATUSES)
@@ -860,6 +865,8 @@ class Ceremony(models.Model):
         help_text=_("Sertifikat yang diserahkan dalam upacara ini."),
     )
 
+    objects = PublicDataQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("upacara penyerahan")
         verbose_name_plural = pgettext_lazy("plural", "upacara penyerahan")
@@ -919,7 +926,7 @@ class Progress:
         return any((self.expired, self.standard_lapsed, self.suspended, self.withdrawn))
 
 
-class ProgrammeQuerySet(models.QuerySet):
+class ProgrammeQuerySet(PublicDataQuerySet):
     def current(self):
         """The programme the public pages report: the one with the latest deadline."""
         return self.order_by("-deadline", "pk").first()

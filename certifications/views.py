@@ -3,11 +3,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from bandung_iso.public_cache import public_page
+from bandung_iso.ratelimit import CERTIFICATE_CHECK, rate_limited
+
 from .forms import CertificateCheckForm, is_check
 from .models import Ceremony, Certificate, CertificateState
 
 
+@rate_limited(CERTIFICATE_CHECK)  # outermost: a refused method and a cached answer count too
 @require_safe
+@public_page
 def certificate_check(request):
     """``/verifikasi/?nomor=...&lembaga=...&per=...``: a certificate's state on a day, by its exact number.
 
@@ -51,11 +56,13 @@ def _ceremonies():
 
 
 @require_safe
+@public_page
 def ceremony_list(request):
     return render(request, "certifications/ceremony_list.html", {"ceremonies": _ceremonies()})
 
 
 @require_safe
+@public_page
 def ceremony_detail(request, slug):
     ceremony = get_object_or_404(_ceremonies(), slug=slug)
     return render(request, "certifications/ceremony_detail.html", {"ceremony": ceremony})

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from bandung_iso.public_cache import public_page
 from certifications.models import Programme
 
 from . import dashboard
@@ -9,6 +10,7 @@ from .params import AsOfForm, BadParameter, bad_request, cleaned
 
 
 @require_safe
+@public_page
 def home(request):
     """The dashboard: the programme's standing on its deadline (or a chosen day) and today."""
     try:
@@ -23,6 +25,7 @@ def home(request):
 
 
 @require_safe
+@public_page
 def about(request):
     """What the portal holds, where each figure comes from, what is missing, and the counting rules.
 

@@ -5,6 +5,15 @@ import pytest
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rolling back a test's transaction sends no signal."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def roles(db):
     """The role groups, as `setup_roles` makes them."""

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # django-ratelimit, with the portal's own system checks instead of its own (bandung_iso/ratelimit.py).
+    "bandung_iso.ratelimit.RateLimitConfig",
     "agencies",
     "certifications",
     "accounts",
@@ -75,6 +77,12 @@ TEMPLATES = [
 
 # SQLite is the embedded default; production and CI set DATABASE_URL to PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles any query its planner thinks dear, and the pages' per-agency
+    # queries look dear at national scale: compiling took 0.7 s of the dashboard's 0.8 s
+    # query, every time. A web request never lives long enough for JIT to pay; an
+    # ?options=... in DATABASE_URL still wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out login before the password is even checked.
@@ -111,6 +119,18 @@ STORAGES = {
 
 # The shipped data the loader reads by default; part of the repository, never ../shared.
 INITIAL_DATA_DIR = BASE_DIR / "data" / "initial"
+
+# The cache: local memory (one process) by default; Django's Redis backend in production,
+# shared by every process and host, e.g. CACHE_URL=redis://127.0.0.1:6379/1. The public
+# pages, the rate limits and /readyz use it. CACHE_KEY_PREFIX separates two portals sharing
+# one Redis database.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
+# Public pages kept in that cache for anonymous visitors (bandung_iso/public_cache.py): any
+# write to the data invalidates them at once, so this is only how long an unused entry stays.
+# 0 turns the page cache off.
+PUBLIC_CACHE_ALIAS = "default"
+PUBLIC_CACHE_TIMEOUT = env.int("PUBLIC_CACHE_TIMEOUT", default=60 * 60)
 
 # Password guessing on the staff login: after AXES_FAILURE_LIMIT failures for one username
 # from one address, that pair waits AXES_COOLOFF_MINUTES (a cool-off, never a permanent
@@ -151,6 +171,22 @@ IPWARE_STRICT = False
 # The legacy one splits on every comma, so nginx's entry stays last. In legacy mode an
 # IPWARE_META_PRECEDENCE_ORDER setting would override axes' order: do not set one.
 IPWARE_ALGORITHM = "legacy"
+
+# Rate limits per client address (the address django-axes counts, so the proxy settings above
+# hold for both: bandung_iso/ratelimit.py), on every request, GET or POST, to the certificate
+# check and to the admin login. "requests/period", the period s, m, h or d ("100/5m": 100 in
+# five minutes); over it, the 429 page until the period ends. Counted in the default cache.
+# - The certificate check: a person types a few numbers a minute; 30 leaves room for an
+#   office behind one address opening shared links, while stepping through numbers to find
+#   valid ones crawls at 30 a minute.
+RATELIMIT_CERTIFICATE_CHECK = env.str("RATELIMIT_CERTIFICATE_CHECK", default="30/m")
+# - The admin login: one sign-in is two requests (the form, the post), each wrong password one
+#   more; 10 lets several staff behind one address sign in the same minute, while guessing across
+#   many usernames, which axes' lockout per username and address does not slow, stays slow.
+RATELIMIT_ADMIN_LOGIN = env.str("RATELIMIT_ADMIN_LOGIN", default="10/m")
+# A cache that lost a count (a key expiring between its add and its incr) lets the request
+# through rather than refusing everyone; an unreachable cache does the same (ratelimit.py).
+RATELIMIT_FAIL_OPEN = True
 
 # Edit history (django-simple-history): reasons can be long (a suspension's grounds).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -151,7 +151,8 @@ def test_production_adds_hsts_without_preload_and_secure_cookies():
     result = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", "shell", "-c", PRODUCTION_REQUEST],
         cwd=settings.BASE_DIR,
-        env=production_env(DJANGO_SECRET_KEY="x" * 60),
+        # One process, one request: its own memory is a cache enough here.
+        env=production_env(DJANGO_SECRET_KEY="x" * 60, CACHE_URL="locmemcache://"),
         capture_output=True,
         text=True,
         timeout=120,

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.utils import InterfaceError, OperationalError, ProgrammingError
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import translation
 
 from bandung_iso.middleware import DatabaseOutageMiddleware, server_error
@@ -141,7 +141,10 @@ PAGES = ["/", "/skpd/", "/skpd/dinas-uji-gangguan/", "/verifikasi/?nomor=ISO-1",
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_every_public_page_answers_503_in_the_visitors_language_and_recovers(client, agency, tmp_path, page, language):
+def test_every_public_page_answers_503_in_the_visitors_language_and_recovers(
+    client, agency, tmp_path, page, language, settings
+):
+    settings.PUBLIC_CACHE_TIMEOUT = 0  # nothing kept: every request needs the database
     url = "/en" + page if language == "en" else page
     assert client.get(url).status_code == 200
     with database_unreachable(tmp_path):
@@ -150,6 +153,33 @@ def test_every_public_page_answers_503_in_the_visitors_language_and_recovers(cli
         assert f'<a href="{url.replace("&", "&amp;")}">' in html  # "try again" is this very page
         assert client.head(url).status_code == 503
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_page_in_the_cache_is_served_during_an_outage(client, agency, tmp_path, page, language):
+    """What the cache holds is still served; a page it does not hold is the 503 page; then recovery."""
+    url = "/en" + page if language == "en" else page
+    kept = client.get(url)
+    assert kept["X-Public-Cache"] == "miss"
+    elsewhere = url + ("&" if "?" in url else "?") + "halaman=2"  # another address: not in the cache
+    with database_unreachable(tmp_path):
+        served = client.get(url)
+        assert served.status_code == 200
+        assert served["X-Public-Cache"] == "hit"
+        assert served.content == kept.content
+        assert client.head(url).status_code == 200
+        assert_503_page(client.get(elsewhere), language)
+    assert client.get(elsewhere).status_code == 200
+
+
+def test_staff_get_the_503_page_even_for_a_page_in_the_cache(staff_client, agency, tmp_path):
+    """Staff are never served from the cache: during an outage they learn that the data is unavailable."""
+    visitor = Client()
+    assert visitor.get("/skpd/")["X-Public-Cache"] == "miss"
+    with database_unreachable(tmp_path):
+        assert visitor.get("/skpd/").status_code == 200
+        assert_503_page(staff_client.get("/skpd/"), "id")
 
 
 @pytest.mark.parametrize("page", ["/admin/", "/admin/agencies/agency/", "/admin/certifications/certificate/"])
@@ -345,11 +375,19 @@ def test_cut_the_database_off_and_bring_it_back(proxied_server, client):
     assert server.get("/readyz")[0] == 200  # its check opens a connection of its own
     opened = proxy.connections
 
+    kept = {path: answers[path][2] for path, cookie, _language in pages if not cookie}  # anonymous: in the cache
+    never_asked = [("/tentang-data/", "", "id"), ("/en/tentang-data/", "", "en")]
+
     proxy.cut()
     for _round in range(2):  # the first request finds the persistent connection dead, the next finds none
         answers = ask_everything()
-        for path, _cookie, language in pages:
-            status, headers, html = answers[path]
+        # The public pages in the cache are still served, unchanged, without the database.
+        for path, html in kept.items():
+            status, headers, body = answers[path]
+            assert (status, headers["X-Public-Cache"], body) == (200, "hit", html), path
+        # Everything else is the 503 page: staff pages, and public pages the cache does not hold.
+        for path, cookie, language in [*[page for page in pages if page[1]], *never_asked]:
+            status, headers, html = answers[path] if cookie else server.get(path)
             assert status == 503, (path, html)
             assert headers["Retry-After"] == str(settings.DATABASE_OUTAGE_RETRY_AFTER)
             assert "no-store" in headers["Cache-Control"]

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.ports import free_port
+from tests.redis import REDIS_URL
 
 ROOT = Path(settings.BASE_DIR)
 PORTS = range(8110, 8120)
@@ -30,6 +32,7 @@ PORTS = range(8110, 8120)
 pytestmark = [pytest.mark.django_db, pytest.mark.serve]
 
 SECRET = "serve-test-" + "k7Pq2" * 10
+RUN_PREFIX = f"test-serve-{uuid.uuid4().hex}"
 
 
 def database_url(tmp_path: Path) -> str:
@@ -54,6 +57,10 @@ def production_env(**extra) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "GUNICORN_WORKERS": "2",
+        # The shared cache production requires, under a prefix of this run: a page kept by an
+        # earlier run (another scratch database) is never read.
+        "CACHE_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": RUN_PREFIX,
         **extra,
     }
 
@@ -82,6 +89,20 @@ class Server:
         return self.stdout.read_text() + "\n--- stderr ---\n" + self.stderr.read_text()
 
 
+def start_gunicorn(port: int, env: dict, stdout: Path, stderr: Path) -> subprocess.Popen:
+    """gunicorn as `make serve` runs it (deploy/gunicorn.conf.py), on 127.0.0.1:port."""
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        "deploy/gunicorn.conf.py",
+        "-b",
+        f"127.0.0.1:{port}",
+        "bandung_iso.wsgi:application",
+    ]
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)  # noqa: S603
+
+
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
@@ -93,16 +114,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
 
     port = free_port(PORTS)
     stdout, stderr = tmp / "stdout.log", tmp / "stderr.log"
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "-c",
-        "deploy/gunicorn.conf.py",
-        "-b",
-        f"127.0.0.1:{port}",
-        "bandung_iso.wsgi:application",
-    ]
-    with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)  # noqa: S603
+    process = start_gunicorn(port, env, stdout, stderr)
     served = Server(port, process, stdout, stderr, static_root)
     try:
         # Wait until the port answers, or the process dies (bad config, bad settings).

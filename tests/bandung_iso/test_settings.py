@@ -21,7 +21,7 @@ def run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_")) and k != "DATABASE_URL"}
     return {**env, "DJANGO_SETTINGS_MODULE": "bandung_iso.settings.production", **extra}
 
 
@@ -38,10 +38,22 @@ def test_production_passes_the_deploy_checks_with_a_secret_key():
         "--deploy",
         "--fail-level",
         "WARNING",
-        env=production_env(DJANGO_SECRET_KEY="x7Qm-" * 12, DJANGO_ALLOWED_HOSTS="iso.example.test"),
+        env=production_env(
+            DJANGO_SECRET_KEY="x7Qm-" * 12,
+            DJANGO_ALLOWED_HOSTS="iso.example.test",
+            CACHE_URL="redis://127.0.0.1:6379/1",  # read, not connected to, by the checks
+        ),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    """A cache per process would serve one worker's stale page after another worker's edit."""
+    result = run_manage("check", env=production_env(DJANGO_SECRET_KEY="x7Qm-" * 12))
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
 
 
 def test_time_and_language_are_bandungs():

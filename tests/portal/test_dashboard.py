@@ -232,8 +232,9 @@ def test_text_from_the_database_is_escaped(client):
 
 
 def test_english_lives_under_en_and_indonesian_is_the_default(client, loaded):
-    assert client.get("/en/").status_code == 200
-    assert client.get("/en/").context["LANGUAGE_CODE"] == "en"
+    english = client.get("/en/")
+    assert english.status_code == 200
+    assert english.context["LANGUAGE_CODE"] == "en"
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.context["LANGUAGE_CODE"] == "id"
     assert '<html lang="id">' in response.content.decode()

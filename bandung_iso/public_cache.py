@@ -1,0 +1,208 @@
+"""Public pages from the shared cache, never stale.
+
+A public page is kept in the cache (Redis in production: every process and host sees the
+same entries) under a key made of everything that changes it: the data version, Bandung's
+date, the language, the host and scheme, and the full path with its query string. The data
+version is one random token in the same cache; ``invalidate()`` replaces it, so every page
+kept so far is never read again (the entries expire on their own, ``PUBLIC_CACHE_TIMEOUT``).
+
+``invalidate()`` runs on every write to a model that a public page shows:
+- ``post_save``, ``post_delete`` and ``m2m_changed`` of those models (the admin, management
+  commands, the loader, ``save()`` in a shell, a revert in the history, ``loaddata``);
+- the writes that send no signal (``QuerySet.update``, ``bulk_create``, ``bulk_update``)
+  through ``PublicDataQuerySet``, the base of those models' querysets.
+A write made outside Django (SQL in psql, a restored backup) needs
+``manage.py invalidate_public_pages``.
+
+It runs twice per write: at once, so the writer's next request (inside its transaction) is
+fresh, and again when the transaction commits, so a page another process rendered from the
+data before the commit, and kept under the token of the first call, is never read either.
+
+Only anonymous GET and HEAD requests use the cache. A request carrying a session cookie
+(staff) is answered by the view, uncached and marked private. A response is kept only if it
+is a 200 that set no cookie, asked for no CSRF token and did not touch the session: a kept
+page can carry nothing of one visitor to the next. Reading a kept page touches no database,
+so during a database outage the pages in the cache are still served.
+
+A cache that cannot be reached never breaks a page: the view answers as if nothing were kept,
+and the failure is logged. See README, "The page cache".
+"""
+
+import hashlib
+import logging
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import models, router, transaction
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("bandung_iso.public_cache")
+
+VERSION_KEY = "public-pages:version"
+STATUS_HEADER = "X-Public-Cache"  # hit, miss or bypass: for the operator and the tests
+# What a cache that cannot be reached raises (Redis; the local-memory cache never does).
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def _cache():
+    return caches[settings.PUBLIC_CACHE_ALIAS]
+
+
+def current_version() -> str:
+    """The token every page key carries, created by the first process that asks."""
+    cache = _cache()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)  # add: two processes agree on one
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def invalidate() -> None:
+    """From now on no process reads a page kept before: the next request of each is rendered afresh."""
+    try:
+        _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        # The entries cannot be read either while the cache is unreachable; they expire after
+        # PUBLIC_CACHE_TIMEOUT. Logged as an error: a write that could not invalidate.
+        logger.exception("public pages NOT invalidated: the cache is unreachable")
+
+
+def data_changed(*, using: str | None = None, **kwargs) -> None:
+    """Signal receiver (and the querysets' hook): a write to data that public pages show."""
+    invalidate()
+    transaction.on_commit(invalidate, using=using)
+
+
+class PublicDataQuerySet(models.QuerySet):
+    """The queryset of every model a public page shows: its writes that send no signal invalidate too."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            data_changed(using=router.db_for_write(self.model))
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            data_changed(using=router.db_for_write(self.model))
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows:
+            data_changed(using=router.db_for_write(self.model))
+        return rows
+
+    bulk_update.alters_data = True
+
+
+def page_key(request, *, version: str) -> str:
+    # HEAD and GET share an entry: the server drops the body of a HEAD answer.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"public-page:{version}:{timezone.localdate().isoformat()}:{translation.get_language()}:{digest}"
+
+
+def _signed_in(request) -> bool:
+    # The session cookie, not request.user: asking who the visitor is reads the session from
+    # the database, which a page from the cache must not need (it is served during an outage).
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _keepable(request, response) -> bool:
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+        and not (session is not None and session.accessed)  # the page depends on a session
+    )
+
+
+def _as_stored(response) -> dict:
+    return {"status": response.status_code, "content": response.content, "headers": dict(response.headers)}
+
+
+def _from_stored(stored: dict) -> HttpResponse:
+    return HttpResponse(stored["content"], status=stored["status"], headers=stored["headers"])
+
+
+def public_page(view):
+    """Serve ``view`` from the shared cache to anonymous visitors; see the module's docstring."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        timeout = settings.PUBLIC_CACHE_TIMEOUT
+        if request.method not in ("GET", "HEAD") or not timeout:
+            return view(request, *args, **kwargs)
+        if _signed_in(request):
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)  # staff pages are kept by nobody
+            response[STATUS_HEADER] = "bypass"
+            return response
+
+        key = stored = None
+        try:
+            key = page_key(request, version=current_version())
+            stored = _cache().get(key)
+        except CACHE_ERRORS:
+            logger.exception("public page cache unreachable: answered without it")
+        if stored is not None:
+            response = _from_stored(stored)
+            response[STATUS_HEADER] = "hit"
+            return response
+
+        response = view(request, *args, **kwargs)
+        if key is not None and _keepable(request, response):
+            # Browsers and proxies ask again every time: only this cache knows when data changed.
+            patch_cache_control(response, no_cache=True)
+            try:
+                _cache().set(key, _as_stored(response), timeout)
+            except CACHE_ERRORS:
+                logger.exception("public page cache unreachable: page not kept")
+        response[STATUS_HEADER] = "miss"
+        return response
+
+    return wrapped
+
+
+def public_models() -> list:
+    """Every model of the apps whose records public pages show (history tables excluded)."""
+    from django.apps import apps
+
+    return [
+        model
+        for label in PUBLIC_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+
+
+PUBLIC_APPS = ("agencies", "certifications")
+
+
+def connect_signals() -> None:
+    """Called once from PortalConfig.ready()."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in public_models():
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"public-cache-save-{model._meta.label}")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"public-cache-delete-{model._meta.label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                data_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"public-cache-m2m-{model._meta.label}-{field.name}",
+            )
