@@ -146,6 +146,21 @@ def test_a_kept_page_carries_no_token_no_cookie_no_session(client, shared_cache,
     assert "sessionid" not in html
 
 
+def test_vary_is_the_same_from_the_cache_and_never_cookie_for_visitors(client, shared_cache):
+    """The language is in the address: /en/ varies on nothing; Django's LocaleMiddleware still names
+    Accept-Language on the unprefixed address (over-cautious, harmless). No page varies on Cookie:
+    a signed-in member of staff is shown the very same page, only never kept."""
+    for url, vary in (("/", "Accept-Language"), ("/en/", None), ("/skpd/", "Accept-Language")):
+        miss, hit = get(client, url), get(client, url)
+        assert (miss.get("Vary"), hit.get("Vary")) == (vary, vary), url
+    visitor = get(client, "/en/").content
+    client.force_login(UserFactory(is_staff=True))
+    staff = get(client, "/en/")
+    assert staff[STATUS_HEADER] == "bypass"
+    assert staff.content == visitor
+    assert "Cookie" not in staff.get("Vary", "")
+
+
 def test_staff_get_pages_uncached_and_private(client, shared_cache):
     agency = AgencyFactory(name="Dinas Uji Staf", slug="dinas-uji-staf")
     fetched_twice(client, "/skpd/dinas-uji-staf/")

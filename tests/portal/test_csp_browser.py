@@ -71,6 +71,15 @@ def test_the_404_page_violates_nothing(watch):
     assert watch.violations() == []
 
 
+def test_the_429_page_violates_nothing(watch, settings):
+    settings.RATELIMIT_CERTIFICATE_CHECK = "1/m"
+    assert watch.open("/verifikasi/") == []
+    response = watch.page.goto(watch.base_url + "/en/verifikasi/")
+    assert response.status == 429
+    assert "Too many requests" in watch.page.content()
+    assert watch.violations() == []
+
+
 def test_the_detector_sees_an_inline_style_on_a_public_page(watch):
     """The test above can fail: a style attribute put into a public page is reported."""
     assert watch.open("/") == []
