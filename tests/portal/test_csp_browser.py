@@ -6,6 +6,9 @@ the page's own securitypolicyviolation events, recorded by an init script (Playw
 outside the page's policy).
 """
 
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
@@ -71,8 +74,11 @@ def test_the_404_page_violates_nothing(watch):
     assert watch.violations() == []
 
 
-def test_the_429_page_violates_nothing(watch, settings):
+def test_the_429_page_violates_nothing(watch, settings, monkeypatch):
     settings.RATELIMIT_CERTIFICATE_CHECK = "1/m"
+    # django-ratelimit's windows are fixed: its clock stopped, no window ends between the two requests.
+    stopped = time.time()
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: stopped))
     assert watch.open("/verifikasi/") == []
     response = watch.page.goto(watch.base_url + "/en/verifikasi/")
     assert response.status == 429
