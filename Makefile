@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve backup check-backup restore test install install-dev migrate load lint check-deploy clean
+.PHONY: run serve backup check-backup restore test install install-dev migrate load lint check-deploy clean loadtest
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -61,6 +61,13 @@ check-backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>" >&2; exit 2; }
 	$(BIN)/python scripts/backup.py restore "$(FILE)"
+
+# Requests per second and latency of every public page under gunicorn (production settings),
+# cached and uncached, at 1 and 25 connections, beside a trivial view: scripts/loadtest.py.
+# Scratch databases on DATABASE_URL's engine (loadtest_* on PostgreSQL); CACHE_URL picks the
+# cache. Installs Debian's wrk when missing. LOADTEST_ARGS="--sizes initial --duration 3" etc.
+loadtest: install-dev
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 test: install-dev
 	$(BIN)/pytest

@@ -58,6 +58,8 @@ def drop_postgres(url: str) -> None:
 
 def fill(size: int, *, seed: int = 2013) -> dict:
     """``size`` agencies, each with 1-3 certificates, 0-3 audits and 0-4 findings per audit."""
+    from django.contrib.auth import get_user_model
+
     from agencies.models import Agency
     from certifications.dates import DatePrecision
     from certifications.models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
@@ -127,17 +129,25 @@ def fill(size: int, *, seed: int = 2013) -> dict:
                 )
             )
     audits = Audit.objects.bulk_create(audits, batch_size=2000)
+    # A closed finding records its corrective action and who verified it (database constraints);
+    # observations and opportunities are only noted.
+    verifier = get_user_model().objects.create(username="benchmark-auditor")
     findings = []
     for audit in audits:
         for _ in range(rng.randint(0, 4)):
-            closed = rng.random() < 0.6
+            grade = rng.choice(["major", "minor", "observation", "opportunity"])
+            closed = grade in ("major", "minor") and rng.random() < 0.6
             findings.append(
                 Finding(
                     audit=audit,
                     clause="4.2.3",
-                    grade=rng.choice(["major", "minor", "observation", "opportunity"]),
+                    grade=grade,
                     description="benchmark",
-                    status="closed" if closed else "open",
+                    status=("closed" if closed else "open") if grade in ("major", "minor") else "noted",
+                    corrective_action="benchmark" if closed else "",
+                    action_proposed_on=audit.starts_on + datetime.timedelta(days=30) if closed else None,
+                    verification="benchmark" if closed else "",
+                    verified_by=verifier if closed else None,
                     closed_on=audit.starts_on + datetime.timedelta(days=60) if closed else None,
                     due_on=audit.starts_on + datetime.timedelta(days=90),
                 )
@@ -186,6 +196,10 @@ def main() -> int:
     url = scratch_database_url(os.environ.get("DATABASE_URL"), folder)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bandung_iso.settings.test"
+    # Server time is the work of rendering a page: the public page cache stays out of the way.
+    os.environ["PUBLIC_CACHE_TIMEOUT"] = "0"
+    # Every request comes from one test client: the per-address limit would answer 429.
+    os.environ["RATELIMIT_CERTIFICATE_CHECK"] = "1000000/s"
 
     import warnings
 
