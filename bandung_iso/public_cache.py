@@ -1,10 +1,11 @@
 """Public pages from the shared cache, never stale.
 
 A public page is kept in the cache (Redis in production: every process and host sees the
-same entries) under a key made of everything that changes it: the data version, Bandung's
-date, the language, the host and scheme, and the full path with its query string. The data
-version is one random token in the same cache; ``invalidate()`` replaces it, so every page
-kept so far is never read again (the entries expire on their own, ``PUBLIC_CACHE_TIMEOUT``).
+same entries) under a key made of everything that changes it: Bandung's date, the language,
+the host and scheme, and the full path with its query string; with it is kept the data
+version it was rendered from. The data version is one random token in the same cache;
+``invalidate()`` replaces it, so every page kept so far no longer matches and is rendered
+again on its next request (and overwritten). One round trip reads the token and the page.
 
 ``invalidate()`` runs on every write to a model that a public page shows:
 - ``post_save``, ``post_delete`` and ``m2m_changed`` of those models (the admin, management
@@ -107,11 +108,11 @@ class PublicDataQuerySet(models.QuerySet):
     bulk_update.alters_data = True
 
 
-def page_key(request, *, version: str) -> str:
+def page_key(request) -> str:
     # HEAD and GET share an entry: the server drops the body of a HEAD answer.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-page:{version}:{timezone.localdate().isoformat()}:{translation.get_language()}:{digest}"
+    return f"public-page:{timezone.localdate().isoformat()}:{translation.get_language()}:{digest}"
 
 
 def _signed_in(request) -> bool:
@@ -131,8 +132,13 @@ def _keepable(request, response) -> bool:
     )
 
 
-def _as_stored(response) -> dict:
-    return {"status": response.status_code, "content": response.content, "headers": dict(response.headers)}
+def _as_stored(response, version: str) -> dict:
+    return {
+        "version": version,
+        "status": response.status_code,
+        "content": response.content,
+        "headers": dict(response.headers),
+    }
 
 
 def _from_stored(stored: dict) -> HttpResponse:
@@ -153,23 +159,25 @@ def public_page(view):
             response[STATUS_HEADER] = "bypass"
             return response
 
-        key = stored = None
+        key = version = stored = None
         try:
-            key = page_key(request, version=current_version())
-            stored = _cache().get(key)
+            key = page_key(request)
+            found = _cache().get_many([VERSION_KEY, key])  # one round trip
+            version = found.get(VERSION_KEY) or current_version()
+            stored = found.get(key)
         except CACHE_ERRORS:
             logger.exception("public page cache unreachable: answered without it")
-        if stored is not None:
+        if stored is not None and stored["version"] == version:
             response = _from_stored(stored)
             response[STATUS_HEADER] = "hit"
             return response
 
         response = view(request, *args, **kwargs)
-        if key is not None and _keepable(request, response):
+        if version is not None and _keepable(request, response):
             # Browsers and proxies ask again every time: only this cache knows when data changed.
             patch_cache_control(response, no_cache=True)
             try:
-                _cache().set(key, _as_stored(response), timeout)
+                _cache().set(key, _as_stored(response, version), timeout)
             except CACHE_ERRORS:
                 logger.exception("public page cache unreachable: page not kept")
         response[STATUS_HEADER] = "miss"

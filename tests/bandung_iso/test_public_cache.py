@@ -88,6 +88,20 @@ def test_a_public_page_is_kept_and_served_from_redis(client, shared_cache):
     assert len(stored) == 1
 
 
+def test_a_changed_page_replaces_its_entry_and_a_hit_is_one_round_trip(client, shared_cache, monkeypatch):
+    AgencyFactory(name="Dinas Pertama")
+    fetched_twice(client, "/skpd/")
+    AgencyFactory(name="Dinas Kedua")
+    assert get(client, "/skpd/")[STATUS_HEADER] == "miss"
+    # One entry per address, whatever the number of writes: the old version is overwritten.
+    assert len(redis.Redis.from_url(REDIS_URL).keys(f"{shared_cache}:*public-page:*")) == 1
+    # A hit reads the version and the page together (get_many), nothing else.
+    cache = caches["default"]
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: pytest.fail("a second round trip"))
+    hit = get(client, "/skpd/")
+    assert hit[STATUS_HEADER] == "hit" and "Dinas Kedua" in hit.content.decode()
+
+
 def test_a_page_from_the_cache_runs_no_query(client, shared_cache, django_assert_num_queries):
     AgencyFactory.create_batch(3)
     get(client, "/skpd/")
