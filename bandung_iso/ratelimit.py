@@ -38,7 +38,8 @@ from django.utils.cache import add_never_cache_headers
 from django_ratelimit import ALL
 from django_ratelimit.apps import DjangoRatelimitConfig
 from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
+
+from bandung_iso.public_cache import CACHE_ERRORS  # what an unreachable cache raises
 
 logger = logging.getLogger("bandung_iso.ratelimit")
 
@@ -47,8 +48,6 @@ CERTIFICATE_CHECK = "RATELIMIT_CERTIFICATE_CHECK"
 ADMIN_LOGIN = "RATELIMIT_ADMIN_LOGIN"
 LIMIT_SETTINGS = (CERTIFICATE_CHECK, ADMIN_LOGIN)
 
-# What a cache that cannot be reached raises (Redis; the local-memory cache never does).
-CACHE_ERRORS = (RedisError, OSError)
 # The page names the time in WIB, so it is computed in Bandung's zone whatever TIME_ZONE says.
 BANDUNG = ZoneInfo("Asia/Jakarta")
 IPV6_PREFIX = 64
