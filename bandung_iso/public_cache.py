@@ -76,6 +76,11 @@ def invalidate() -> None:
 
 def data_changed(*, using: str | None = None, **kwargs) -> None:
     """Signal receiver (and the querysets' hook): a write to data that public pages show."""
+    # The dashboard's stored figures are stale from this write on, in the writer's transaction.
+    # Imported here: portal's models import the models whose querysets import this module.
+    from portal.figures import mark_changed
+
+    mark_changed(using=using)
     invalidate()
     transaction.on_commit(invalidate, using=using)
 

@@ -203,6 +203,16 @@ def page(server: Browser, path: str) -> tuple[str, str]:
     return response.getheader("X-Public-Cache"), html
 
 
+def kind_totals(dashboard_html: str) -> dict[str, int]:
+    """The dashboard's agencies-by-kind table: label -> number of agencies (stored figures)."""
+    return {
+        label: int(total)
+        for label, total in re.findall(
+            r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>\d+</td></tr>', dashboard_html
+        )
+    }
+
+
 def test_an_edit_through_one_process_is_seen_at_once_through_the_other(two_servers):
     env, (port_a, port_b) = two_servers
     shipped = first_shipped_agency()
@@ -214,6 +224,8 @@ def test_an_edit_through_one_process_is_seen_at_once_through_the_other(two_serve
     assert page(a, url)[0] == "miss"
     status, html = page(b, url)
     assert status == "hit" and shipped["name"] in html and renamed not in html
+    kinds_before = kind_totals(page(b, "/")[1])
+    assert kinds_before["Dinas"] >= 1 and "Lainnya" not in kinds_before, kinds_before
 
     # A member of staff renames the agency in A's admin, through the change form.
     staff = Browser(port_a)
@@ -228,8 +240,13 @@ def test_an_edit_through_one_process_is_seen_at_once_through_the_other(two_serve
     _response, changelist = staff.get("/admin/agencies/agency/?" + urlencode({"q": shipped["name"]}))
     change_url = re.search(r'href="(/admin/agencies/agency/\d+/change/)[^"]*"', changelist).group(1)
     _response, form_page = staff.get(change_url)
-    fields = [(name, value) for name, value in form_fields(form_page, "agency_form") if name != "name"]
-    response, html = staff.request("POST", change_url, [*fields, ("name", renamed), ("_save", "Simpan")])
+    # Renamed, and moved to another kind: the dashboard's stored figures (agencies by kind)
+    # must follow as the page does.
+    assert shipped["kind"] == "dinas"
+    fields = [(name, value) for name, value in form_fields(form_page, "agency_form") if name not in ("name", "kind")]
+    response, html = staff.request(
+        "POST", change_url, [*fields, ("name", renamed), ("kind", "lainnya"), ("_save", "Simpan")]
+    )
     assert response.status == 302, re.findall(r'<ul class="errorlist.*?</ul>', html, re.S) or html[:2000]
 
     # The very next request through B shows it; so does A's.
@@ -237,9 +254,12 @@ def test_an_edit_through_one_process_is_seen_at_once_through_the_other(two_serve
     assert status == "miss" and renamed in html
     status, html = page(a, url)
     assert status == "hit" and renamed in html
+    kinds_after = kind_totals(page(b, "/")[1])
+    assert kinds_after["Lainnya"] == 1 and kinds_after.get("Dinas", 0) == kinds_before["Dinas"] - 1, kinds_after
 
     # The loader, run as a third process, resets the record to the shipped file: seen by both.
     manage("load_initial_agencies", env=env)
     for server in (a, b):
         _status, html = page(server, url)
         assert renamed not in html and shipped["name"] in html
+        assert kind_totals(page(server, "/")[1]) == kinds_before

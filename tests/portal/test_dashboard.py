@@ -23,6 +23,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+# Queries of a dashboard request once the stored figures are current, and of rebuilding them.
+PAGE_QUERIES = 10
+REBUILD_QUERIES = 19
 
 
 @pytest.fixture
@@ -242,7 +245,8 @@ def test_english_lives_under_en_and_indonesian_is_the_default(client, loaded):
 
 
 @pytest.mark.parametrize("agencies", [3, 40])
-def test_a_fixed_number_of_queries(client, django_assert_max_num_queries, agencies):
+def test_a_fixed_number_of_queries(client, django_assert_max_num_queries, agencies, settings):
+    settings.PUBLIC_CACHE_TIMEOUT = 0  # the view's own queries, not a page from the cache
     ProgrammeFactory()
     ceremony = CeremonyFactory()
     for i in range(agencies):
@@ -250,7 +254,11 @@ def test_a_fixed_number_of_queries(client, django_assert_max_num_queries, agenci
         ceremony.certificates.add(certificate)
         audit = AuditFactory(agency=certificate.agency)
         FindingFactory(audit=audit)
-    with django_assert_max_num_queries(24):
+    # The first request after the writes rebuilds the stored figures (portal.figures): a
+    # write's cost, once per change, its inserts batched; every later request only reads them.
+    with django_assert_max_num_queries(REBUILD_QUERIES + PAGE_QUERIES):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(PAGE_QUERIES):
         assert client.get("/").status_code == 200
 
 
@@ -363,6 +371,7 @@ def test_the_notice_adds_one_query_whatever_the_number_of_agencies(client, djang
     ProgrammeFactory()
     for i in range(agencies):
         only_2008(f"Dinas Uji 2008 {i}")
-    with django_assert_max_num_queries(24):
+    client.get("/")  # the figures rebuilt once
+    with django_assert_max_num_queries(PAGE_QUERIES):
         html = client.get("/", {"per": "2018-06-01"}).content.decode()
     assert lapsing_section(html).count("<li>") == agencies

@@ -1,13 +1,16 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from bandung_iso.public_cache import invalidate
+from portal.figures import mark_changed
 
 
 class Command(BaseCommand):
     help = (
-        "Buang semua halaman publik yang tersimpan di cache bersama, di setiap proses. Perlu hanya "
-        "setelah data diubah di luar Django (SQL langsung, pemulihan cadangan): perubahan lewat "
-        "admin, perintah, pemuat data, atau save() sudah membuangnya sendiri."
+        "Buang semua halaman publik yang tersimpan di cache bersama, di setiap proses, dan tandai "
+        "angka dasbor usang (dihitung ulang pada permintaan berikutnya). Perlu hanya setelah data "
+        "diubah di luar Django (SQL langsung): perubahan lewat admin, perintah, pemuat data, atau "
+        "save() sudah melakukannya sendiri."
     )
 
     def add_arguments(self, parser):
@@ -15,7 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, **options):
         if dry_run:
-            self.stdout.write(self.style.WARNING("Uji coba (--dry-run): halaman di cache dibiarkan."))
+            self.stdout.write(self.style.WARNING("Uji coba (--dry-run): halaman di cache dan angka dasbor dibiarkan."))
             return
+        with transaction.atomic():
+            mark_changed()
         invalidate()
-        self.stdout.write(self.style.SUCCESS("Halaman publik di cache dibuang: permintaan berikutnya dibuat ulang."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Halaman publik di cache dibuang dan angka dasbor ditandai usang: permintaan berikutnya dibuat ulang."
+            )
+        )

@@ -1,0 +1,124 @@
+"""The dashboard's figures, derived from the records and rebuilt whenever they change.
+
+Nobody edits these tables: ``portal.figures.rebuild`` writes them from the certificates,
+agencies, audits and findings, and the dashboard reads them. They hold step functions of the
+day (a figure's value from each day it changes), so a figure on any day, past or future, is
+one indexed lookup instead of a pass over every certificate. See ``portal/figures.py``.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import AgencyStatus
+
+
+class FigureState(models.Model):
+    """The one row saying whether the figures match the records."""
+
+    changed = models.PositiveBigIntegerField(
+        _("versi data"),
+        default=0,
+        help_text=_("Naik pada setiap perubahan data yang ditampilkan halaman publik."),
+    )
+    built = models.PositiveBigIntegerField(
+        _("versi angka"),
+        null=True,
+        blank=True,
+        help_text=_("Versi data yang menjadi dasar angka dasbor; kosong bila belum pernah dihitung."),
+    )
+    built_at = models.DateTimeField(_("dihitung pada"), null=True, blank=True, help_text=_("Kapan angka dihitung."))
+    first_issued = models.DateField(
+        _("terbit pertama"), null=True, blank=True, help_text=_("Tanggal terbit sertifikat tertua yang diketahui.")
+    )
+    newest_record = models.DateField(
+        _("catatan terbaru"),
+        null=True,
+        blank=True,
+        help_text=_("Tanggal terbaru di antara terbit, perubahan status, upacara dan audit."),
+    )
+
+    class Meta:
+        verbose_name = _("status angka dasbor")
+        verbose_name_plural = _("status angka dasbor")
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="figurestate_single_row")]
+
+    def __str__(self):
+        return f"{self.changed} / {self.built}"
+
+    @property
+    def current(self) -> bool:
+        return self.built is not None and self.built == self.changed
+
+
+class Figure(models.Model):
+    """A dashboard figure's value from ``day`` until the key's next row."""
+
+    # (key, day) is the row's identity and the lookups' index; no surrogate id to maintain.
+    pk = models.CompositePrimaryKey("key", "day")
+    key = models.CharField(_("kunci"), max_length=80, help_text=_("Angka apa, mis. 'certified' atau 'audits'."))
+    day = models.DateField(_("mulai tanggal"), help_text=_("Hari angka ini mulai berlaku."))
+    value = models.PositiveIntegerField(_("nilai"), help_text=_("Nilai angka sejak hari itu."))
+
+    class Meta:
+        verbose_name = _("angka dasbor")
+        verbose_name_plural = _("angka dasbor")
+        ordering = ["key", "day"]
+        # The figures that do not depend on the day are read together (portal.figures.constants).
+        indexes = [models.Index(fields=["key"], condition=Q(day=datetime.date.min), name="figure_constant_idx")]
+
+    def __str__(self):
+        return f"{self.key} {self.day}: {self.value}"
+
+
+class TroubledStretchQuerySet(models.QuerySet):
+    def on(self, day: datetime.date):
+        """The stretches that include ``day``: one per agency suspended or withdrawn then."""
+        return self.filter(Q(ends_on__gte=day) | Q(ends_on__isnull=True), starts_on__lte=day)
+
+
+class TroubledStretch(models.Model):
+    """Days an agency has a suspension or withdrawal in force and no valid certificate."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        related_name="troubled_stretches",
+        verbose_name=_("SKPD"),
+        help_text=_("SKPD yang sertifikatnya dibekukan atau dicabut."),
+    )
+    starts_on = models.DateField(_("mulai"), help_text=_("Hari pertama."))
+    ends_on = models.DateField(_("sampai"), null=True, blank=True, help_text=_("Hari terakhir; kosong bila masih."))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=[
+            (AgencyStatus.SUSPENDED, AgencyStatus.SUSPENDED.label),
+            (AgencyStatus.WITHDRAWN, AgencyStatus.WITHDRAWN.label),
+        ],
+        help_text=_("Dibekukan menang atas dicabut, seperti di daftar SKPD."),
+    )
+
+    objects = TroubledStretchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("masa dibekukan atau dicabut")
+        verbose_name_plural = _("masa dibekukan atau dicabut")
+        ordering = ["agency", "starts_on"]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="troubledstretch_days_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="troubledstretch_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[AgencyStatus.SUSPENDED, AgencyStatus.WITHDRAWN]),
+                name="troubledstretch_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.starts_on}–{self.ends_on or ''}: {self.status}"
