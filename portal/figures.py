@@ -15,11 +15,11 @@ and the dashboard's audit and finding counts; tests/portal/test_figures.py check
 figure equals those queries on many random records and days, on both database engines.
 
 Never stale: every write to the data the public pages show (the same hooks as the page cache,
-``bandung_iso.public_cache.data_changed``) raises ``FigureState.changed`` in the writer's own
-transaction; the dashboard compares it with the version the figures were built from and,
-when they differ, rebuilds first (one process at a time: the others wait for it and then
-find the figures current). Writes made outside Django need ``manage.py
-invalidate_public_pages`` (which also marks the figures stale) or ``rebuild_figures``.
+``bandung_iso.public_cache.data_changed``) adds a ``FigureChange`` row in the writer's own
+transaction; a dashboard request that finds one rebuilds first (one process at a time: the
+others wait for it and then find the figures current) and clears the rows it included.
+Writes made outside Django need ``manage.py invalidate_public_pages`` (which also marks the
+figures stale) or ``rebuild_figures``.
 """
 
 import datetime
@@ -28,10 +28,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min
+from django.db.models import Exists, F, Max, Min
 from django.utils import timezone
 
-from .models import Figure, FigureState, TroubledStretch
+from .models import Figure, FigureChange, FigureState, TroubledStretch
 
 # How far ahead the dashboard's "expiring" list looks: a certificate ceasing to be valid within
 # this many days of the day shown. Baked into the stored figures (changing it needs a rebuild).
@@ -282,7 +282,7 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
 
 def mark_changed(*, using: str | None = None) -> None:
     """The records changed: the figures are stale from now on (in the writer's transaction)."""
-    FigureState.objects.using(using).filter(pk=1).update(changed=F("changed") + 1)
+    FigureChange.objects.using(using).create()
 
 
 def rebuild(*, force: bool = False) -> FigureState:
@@ -291,13 +291,17 @@ def rebuild(*, force: bool = False) -> FigureState:
 
     with transaction.atomic():
         FigureState.objects.bulk_create([FigureState(pk=1)], ignore_conflicts=True)
-        # Take the row's write lock before reading it: a second process wanting to rebuild
-        # waits here and then finds the figures current. An UPDATE rather than
+        # Take the row's write lock before reading anything: a second process wanting to
+        # rebuild waits here and then finds the figures current. An UPDATE rather than
         # select_for_update(), which SQLite ignores: there it takes the database's write lock
         # up front instead of failing to upgrade a read lock later.
-        FigureState.objects.filter(pk=1).update(changed=F("changed"))
+        FigureState.objects.filter(pk=1).update(built_at=F("built_at"))
         state = FigureState.objects.get(pk=1)
-        if state.current and not force:
+        # The writes committed by now, read before the records: each of them is in what is
+        # read next. Exactly these are cleared afterwards; a write still open now (whatever
+        # its id) keeps its row and makes the next read rebuild again.
+        seen = list(FigureChange.objects.values_list("pk", flat=True))
+        if state.built_at is not None and not seen and not force:
             return state
         result = compute(**_records())
         Figure.objects.all().delete()
@@ -315,16 +319,17 @@ def rebuild(*, force: bool = False) -> FigureState:
         ]
         state.first_issued = dates["first"]
         state.newest_record = max((d for d in newest if d is not None), default=None)
-        state.built = state.changed
         state.built_at = timezone.now()
         state.save()
+        for start in range(0, len(seen), 900):  # under any engine's limit of parameters
+            FigureChange.objects.filter(pk__in=seen[start : start + 900]).delete()
         return state
 
 
 def current() -> FigureState:
-    """The figures' state, rebuilt first if a write has made them stale."""
-    state = FigureState.objects.filter(pk=1).first()
-    if state is None or not state.current:
+    """The figures' state, rebuilt first if a write has made them stale. One query when current."""
+    state = FigureState.objects.annotate(stale=Exists(FigureChange.objects.all())).filter(pk=1).first()
+    if state is None or state.built_at is None or state.stale:
         state = rebuild()
     return state
 

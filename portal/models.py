@@ -16,20 +16,11 @@ from agencies.models import AgencyStatus
 
 
 class FigureState(models.Model):
-    """The one row saying whether the figures match the records."""
+    """The one row describing the stored figures; rebuilding takes its write lock."""
 
-    changed = models.PositiveBigIntegerField(
-        _("versi data"),
-        default=0,
-        help_text=_("Naik pada setiap perubahan data yang ditampilkan halaman publik."),
+    built_at = models.DateTimeField(
+        _("dihitung pada"), null=True, blank=True, help_text=_("Kapan angka dihitung; kosong bila belum pernah.")
     )
-    built = models.PositiveBigIntegerField(
-        _("versi angka"),
-        null=True,
-        blank=True,
-        help_text=_("Versi data yang menjadi dasar angka dasbor; kosong bila belum pernah dihitung."),
-    )
-    built_at = models.DateTimeField(_("dihitung pada"), null=True, blank=True, help_text=_("Kapan angka dihitung."))
     first_issued = models.DateField(
         _("terbit pertama"), null=True, blank=True, help_text=_("Tanggal terbit sertifikat tertua yang diketahui.")
     )
@@ -47,11 +38,25 @@ class FigureState(models.Model):
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="figurestate_single_row")]
 
     def __str__(self):
-        return f"{self.changed} / {self.built}"
+        return f"{self.built_at or '-'}"
 
-    @property
-    def current(self) -> bool:
-        return self.built is not None and self.built == self.changed
+
+class FigureChange(models.Model):
+    """A write to the data the figures count, not yet in them: one row per write, none when current.
+
+    Writers only add rows, so two writes never wait for each other here (a shared counter row
+    would make every write transaction queue on it, and deadlock with ones holding other rows).
+    """
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, help_text=_("Kapan perubahan dicatat."))
+
+    class Meta:
+        verbose_name = _("perubahan data untuk angka dasbor")
+        verbose_name_plural = _("perubahan data untuk angka dasbor")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.pk} {self.at}"
 
 
 class Figure(models.Model):

@@ -14,14 +14,14 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyStatus
 from certifications.dates import DatePrecision
 from certifications.models import Audit, Certificate, CertificateStatus, Finding, FindingGrade, Programme
 from portal import figures
-from portal.models import Figure, FigureState, TroubledStretch
+from portal.models import Figure, FigureChange, FigureState, TroubledStretch
 from tests.factories import (
     AgencyFactory,
     AuditFactory,
@@ -262,13 +262,13 @@ def test_audits_and_findings_are_seen():
 
 def test_a_write_marks_the_figures_stale_in_its_own_transaction_and_a_rollback_undoes_it():
     CertificateFactory()
-    state = figures.current()
-    assert state.current
+    figures.current()
+    assert not FigureChange.objects.exists()
     with transaction.atomic():
         AgencyFactory()
-        assert not FigureState.objects.get().current
+        assert FigureChange.objects.exists()
         transaction.set_rollback(True)
-    assert FigureState.objects.get().current
+    assert not FigureChange.objects.exists()
 
 
 def test_the_read_rebuilds_only_when_stale(django_assert_num_queries):
@@ -282,7 +282,7 @@ def test_without_the_state_row_the_figures_are_built_and_the_row_made():
     CertificateFactory()
     FigureState.objects.all().delete()
     state = figures.current()
-    assert state.current and FigureState.objects.count() == 1
+    assert state.built_at is not None and FigureState.objects.count() == 1
     assert figures.values([("certified", D(2013, 1, 1))]) == [1]
 
 
@@ -307,7 +307,7 @@ def test_the_rebuild_runs_a_fixed_number_of_queries_whatever_the_row_count():
         with CaptureQueriesContext(connection) as queries:
             figures.current()
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 21, counts
+    assert counts[0] == counts[1] <= 23, counts
 
 
 def test_invalidate_public_pages_marks_the_figures_stale_for_writes_outside_django():
@@ -324,13 +324,16 @@ def test_invalidate_public_pages_marks_the_figures_stale_for_writes_outside_djan
 
 def test_rebuild_figures_command_and_its_dry_run(capsys):
     CertificateFactory()
-    FigureState.objects.update(changed=5, built=3)
+    changes = FigureChange.objects.count()
+    assert changes
     call_command("rebuild_figures", "--dry-run")
-    assert FigureState.objects.get().built == 3 and not Figure.objects.exists()
-    assert "--dry-run" in capsys.readouterr().out
+    assert FigureChange.objects.count() == changes and not Figure.objects.exists()
+    assert FigureState.objects.get().built_at is None
+    out = capsys.readouterr().out
+    assert "--dry-run" in out and f"{changes} perubahan data tercakup" in out
     call_command("rebuild_figures")
-    state = FigureState.objects.get()
-    assert state.built == 5 and Figure.objects.exists()
+    assert not FigureChange.objects.exists() and Figure.objects.exists()
+    assert FigureState.objects.get().built_at is not None
     assert "dihitung ulang" in capsys.readouterr().out
 
 
@@ -364,7 +367,8 @@ def test_requests_finding_the_figures_stale_at_once_rebuild_them_once(monkeypatc
         pytest.skip("threads cannot share SQLite's in-memory test database; see the two-process test")
     for _ in range(5):
         CertificateFactory(agency=AgencyFactory())
-    FigureState.objects.update(changed=F("changed") + 1)
+    figures.rebuild(force=True)
+    FigureChange.objects.create()  # a write: stale
     computed = []
     real_compute = figures.compute
 
@@ -381,7 +385,7 @@ def test_requests_finding_the_figures_stale_at_once_rebuild_them_once(monkeypatc
         try:
             start.wait()
             state = figures.current()
-            results.append((state.built, figures.values([("certified", D(2013, 1, 1))])[0]))
+            results.append((state.built_at, figures.values([("certified", D(2013, 1, 1))])[0]))
         except Exception as error:  # noqa: BLE001 (reported by the assertion below)
             errors.append(error)
         finally:
@@ -395,4 +399,50 @@ def test_requests_finding_the_figures_stale_at_once_rebuild_them_once(monkeypatc
     assert errors == []
     assert len(computed) == 1
     state = FigureState.objects.get()
-    assert state.current and results == [(state.built, 5)] * 4
+    assert not FigureChange.objects.exists() and results == [(state.built_at, 5)] * 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writes_in_open_transactions_never_wait_for_each_other():
+    """Marking the figures stale adds a row: no write queues behind another's open transaction."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time whatever the portal does")
+    first, second = AgencyFactory(), AgencyFactory()
+    opened, release, finished = threading.Event(), threading.Event(), threading.Event()
+    errors = []
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                Agency.objects.filter(pk=first.pk).update(name="Dinas Uji Lambat")
+                opened.set()
+                release.wait(10)
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def quick_writer():
+        try:
+            opened.wait(10)
+            with transaction.atomic():
+                Agency.objects.filter(pk=second.pk).update(name="Dinas Uji Cepat")
+            finished.set()
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=slow_writer), threading.Thread(target=quick_writer)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert finished.wait(5), "the second write waited for the first one's transaction"
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert FigureChange.objects.count() >= 2
+    figures.current()
+    assert not FigureChange.objects.exists()

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal import figures
-from portal.models import Figure, TroubledStretch
+from portal.models import Figure, FigureChange, TroubledStretch
 
 
 class _DryRun(Exception):
@@ -24,12 +24,15 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool, **options):
         try:
             with transaction.atomic():
-                state = figures.rebuild(force=True)
+                changes = FigureChange.objects.count()
+                figures.rebuild(force=True)
                 counts = (Figure.objects.count(), TroubledStretch.objects.count())
                 if dry_run:
                     raise _DryRun
         except _DryRun:
             self.stdout.write(self.style.WARNING("Uji coba (--dry-run): angka tersimpan dibiarkan."))
-        self.stdout.write(f"{counts[0]} baris angka, {counts[1]} masa dibekukan/dicabut; versi data {state.changed}.")
+        self.stdout.write(
+            f"{counts[0]} baris angka, {counts[1]} masa dibekukan/dicabut; {changes} perubahan data tercakup."
+        )
         if not dry_run:
             self.stdout.write(self.style.SUCCESS("Angka dasbor dihitung ulang."))
