@@ -164,6 +164,7 @@ def limit_admin_login(site) -> None:
 # workers and hosts. Django's own Redis backend is one (SET NX, INCR); django-ratelimit 4.1.0
 # predates it and would warn that it is "not officially supported".
 SHARED_ATOMIC_BACKENDS = {
+    "bandung_iso.cache.RedisCache",
     "django.core.cache.backends.redis.RedisCache",
     "django_redis.cache.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",

@@ -328,7 +328,7 @@ def test_rebuild_figures_command_and_its_dry_run(capsys):
     assert changes
     call_command("rebuild_figures", "--dry-run")
     assert FigureChange.objects.count() == changes and not Figure.objects.exists()
-    assert FigureState.objects.get().built_at is None
+    assert not FigureState.objects.filter(built_at__isnull=False).exists()  # the row may not exist yet
     out = capsys.readouterr().out
     assert "--dry-run" in out and f"{changes} perubahan data tercakup" in out
     call_command("rebuild_figures")
