@@ -31,6 +31,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, Max, Min
 from django.utils import timezone
 
+from agencies.models import Agency, AgencyStatus
+from certifications.models import Audit, Ceremony, Certificate, CertificateStatus, Finding, FindingStatus, Standard
+
 from .models import Figure, FigureChange, FigureState, TroubledStretch
 
 # How far ahead the dashboard's "expiring" list looks: a certificate ceasing to be valid within
@@ -68,7 +71,7 @@ class CertificateRow:
         last = self.expires_on
         if self.standard_ends is not None:
             last = min(last, self.standard_ends)
-        if self.status != "active":
+        if self.status != CertificateStatus.ACTIVE:
             if self.status_changed_on is None:
                 return None
             if self.status_changed_on == datetime.date.min:
@@ -89,7 +92,10 @@ class CertificateRow:
             found["expired"] = max(self.issued_on, after)
         if self.standard_ends is not None and (after := _next(self.standard_ends)) is not None:
             found["standard_lapsed"] = max(self.issued_on, after)
-        if self.status in ("suspended", "withdrawn") and self.status_changed_on is not None:
+        if (
+            self.status in (CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN)
+            and self.status_changed_on is not None
+        ):
             found[self.status] = max(self.issued_on, self.status_changed_on)
         return found
 
@@ -181,7 +187,7 @@ def _agency(result: Computed, agency: int, kind: str, certificates: list) -> Non
                     changes[key][day] += new - old
             before = now
         # Suspended wins over withdrawn, as Agency.objects.with_status says.
-        status = ("suspended" if now[2] else "withdrawn") if now[4] else None
+        status = (AgencyStatus.SUSPENDED if now[2] else AgencyStatus.WITHDRAWN) if now[4] else None
         if status != troubled_status:
             if troubled_status is not None:
                 result.stretches.append((agency, troubled_since, day - ONE_DAY, troubled_status))
@@ -223,19 +229,16 @@ def compute(
         result.add("audits", starts_on, 1)
         result.add(f"audits:{status}", starts_on, 1)
     for grade, status, closed_on, starts_on in findings:
-        if status == "noted":  # observations and opportunities are only noted: never open or closed
+        if status == FindingStatus.NOTED:  # observations and opportunities are only noted: never open or closed
             result.add(f"findings:{grade}:noted", starts_on, 1)
             continue
-        closed = max(starts_on, closed_on) if status == "closed" and closed_on is not None else None
+        closed = max(starts_on, closed_on) if status == FindingStatus.CLOSED and closed_on is not None else None
         result.stretch(f"findings:{grade}:open", starts_on, closed)
         result.add(f"findings:{grade}:closed", closed, 1)
     return result
 
 
 def _records() -> dict:
-    from agencies.models import Agency
-    from certifications.models import Audit, Certificate, Finding, Standard
-
     ends = dict(Standard.objects.values_list("pk", "certificates_valid_until"))
     certificates = [
         CertificateRow(agency, ends[standard], issued, expires, status, changed)
@@ -287,8 +290,6 @@ def mark_changed(*, using: str | None = None) -> None:
 
 def rebuild(*, force: bool = False) -> FigureState:
     """Rebuild every figure from the records, unless they are current (or ``force``)."""
-    from certifications.models import Audit, Ceremony, Certificate
-
     with transaction.atomic():
         FigureState.objects.bulk_create([FigureState(pk=1)], ignore_conflicts=True)
         # Take the row's write lock before reading anything: a second process wanting to
