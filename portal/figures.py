@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, Min
+from django.db.models import Exists, F, Max
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyStatus
@@ -304,21 +304,21 @@ def rebuild(*, force: bool = False) -> FigureState:
         seen = list(FigureChange.objects.values_list("pk", flat=True))
         if state.built_at is not None and not seen and not force:
             return state
-        result = compute(**_records())
+        records = _records()
+        result = compute(**records)
         Figure.objects.all().delete()
         _insert(Figure, ["key", "day", "value"], result.rows())
         TroubledStretch.objects.all().delete()
         _insert(TroubledStretch, ["agency", "starts_on", "ends_on", "status"], result.stretches)
-        dates = Certificate.objects.aggregate(
-            first=Min("issued_on"), issued=Max("issued_on"), changed=Max("status_changed_on")
-        )
+        # The dates from the records already read; only the ceremonies are not among them.
+        issued = [c.issued_on for c in records["certificates"] if c.issued_on is not None]
         newest = [
-            dates["issued"],
-            dates["changed"],
+            *issued,
+            *(c.status_changed_on for c in records["certificates"] if c.status_changed_on is not None),
+            *(starts_on for starts_on, _status in records["audits"]),
             Ceremony.objects.aggregate(a=Max("held_on"))["a"],
-            Audit.objects.aggregate(a=Max("starts_on"))["a"],
         ]
-        state.first_issued = dates["first"]
+        state.first_issued = min(issued, default=None)
         state.newest_record = max((d for d in newest if d is not None), default=None)
         state.built_at = timezone.now()
         state.save()
