@@ -1,0 +1,220 @@
+"""Handover ceremonies and the certification programme with its progress toward the target."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Max, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bandung_iso.db import has_text, require_text
+from bandung_iso.public_cache import PublicDataQuerySet
+
+from ..dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
+from .certificates import SOURCE_REQUIRED, Certificate, CertificateStatus, valid_on
+
+
+class Ceremony(models.Model):
+    slug = models.SlugField(
+        _("slug"), max_length=200, help_text=_("Bagian alamat halaman upacara; jangan diubah setelah terbit.")
+    )
+    title = models.CharField(_("judul"), max_length=200, help_text=_("Judul singkat upacara."))
+    held_on = models.DateField(
+        _("tanggal"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk tanggal yang hanya diketahui tahunnya, isi 31 Desember tahun itu."),
+    )
+    held_precision = precision_field(_("ketelitian tanggal"), help_text=_("Seberapa pasti tanggal upacara diketahui."))
+    venue = models.CharField(_("tempat"), max_length=200, blank=True, help_text=_("Tempat upacara, bila diketahui."))
+    presided_by = models.CharField(
+        _("diserahkan oleh"), max_length=200, blank=True, help_text=_("Pejabat yang menyerahkan sertifikat.")
+    )
+    description = models.TextField(_("uraian"), blank=True, help_text=_("Apa yang terjadi, menurut sumber."))
+    source = models.TextField(_("sumber"), help_text=_("Dari mana data upacara ini berasal."))
+    notes = models.TextField(
+        _("catatan"), blank=True, help_text=_("Tafsiran atas sumber dan hal yang belum diketahui.")
+    )
+    certificates = models.ManyToManyField(
+        Certificate,
+        verbose_name=_("sertifikat yang diserahkan"),
+        blank=True,
+        related_name="ceremonies",
+        help_text=_("Sertifikat yang diserahkan dalam upacara ini."),
+    )
+
+    objects = PublicDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("upacara penyerahan")
+        verbose_name_plural = pgettext_lazy("plural", "upacara penyerahan")
+        ordering = [F("held_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="ceremony_slug_unique",
+                violation_error_message=_("Slug upacara ini sudah dipakai."),
+                violation_error_code="unique",
+            ),
+            has_text("source", name="ceremony_has_source", message=SOURCE_REQUIRED),
+            *approximate_date_constraints("ceremony", "held_on", "held_precision"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_display})"
+
+    def get_absolute_url(self):
+        return reverse("certifications:ceremony_detail", kwargs={"slug": self.slug})
+
+    @property
+    def held_display(self) -> str:
+        return format_approximate(self.held_on, self.held_precision)
+
+    def clean(self):
+        require_text(self, "source", SOURCE_REQUIRED)
+        validate_approximate(self.held_on, self.held_precision, field="held_on")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The programme's standing on one day."""
+
+    on: datetime.date
+    certified: int
+    target: int
+    # Agencies that held a certificate at some time but not on this day, by reason. One
+    # agency can count under several reasons (an expired 2008 certificate is both).
+    expired: int
+    standard_lapsed: int
+    suspended: int
+    withdrawn: int
+
+    @property
+    def percent(self) -> int:
+        if not self.target:
+            return 0
+        return int((Decimal(self.certified * 100) / Decimal(self.target)).quantize(Decimal(1), ROUND_HALF_UP))
+
+    @property
+    def remaining(self) -> int:
+        return max(self.target - self.certified, 0)
+
+    @property
+    def lapsed(self) -> bool:
+        return any((self.expired, self.standard_lapsed, self.suspended, self.withdrawn))
+
+
+class ProgrammeQuerySet(PublicDataQuerySet):
+    def current(self):
+        """The programme the public pages report: the one with the latest deadline."""
+        return self.order_by("-deadline", "pk").first()
+
+
+class Programme(models.Model):
+    slug = models.SlugField(_("slug"), max_length=100, help_text=_("Kunci tetap program; dipakai pemuat data."))
+    name = models.CharField(_("nama"), max_length=200, help_text=_("Nama program sertifikasi."))
+    target_agencies = models.PositiveIntegerField(
+        _("target jumlah SKPD"), help_text=_("Jumlah SKPD yang ditargetkan bersertifikat.")
+    )
+    deadline = models.DateField(
+        _("batas waktu"), help_text=_("Hari terakhir target; 'pada tahun 2013' berarti 31 Desember 2013.")
+    )
+    reported_certified = models.PositiveIntegerField(
+        _("jumlah bersertifikat yang dilaporkan"),
+        null=True,
+        blank=True,
+        help_text=_("Angka yang disebut sumber, bukan hitungan portal."),
+    )
+    reported_total = models.PositiveIntegerField(
+        _("jumlah SKPD yang dilaporkan"), null=True, blank=True, help_text=_("Jumlah SKPD menurut sumber.")
+    )
+    reported_on = models.DateField(
+        _("tanggal laporan"), null=True, blank=True, help_text=_("Kapan angka itu dilaporkan.")
+    )
+    reported_precision = precision_field(
+        _("ketelitian tanggal laporan"), help_text=_("Seberapa pasti tanggal laporan diketahui.")
+    )
+    source = models.TextField(_("sumber"), help_text=_("Sumber target dan angka yang dilaporkan."))
+    notes = models.TextField(_("catatan"), blank=True, help_text=_("Tafsiran atas sumber."))
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("program sertifikasi")
+        verbose_name_plural = pgettext_lazy("plural", "program sertifikasi")
+        ordering = ["-deadline", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="programme_slug_unique",
+                violation_error_message=_("Slug program ini sudah dipakai."),
+                violation_error_code="unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_agencies__gt=0),
+                name="programme_target_positive",
+                violation_error_message=_("Target jumlah SKPD harus lebih dari nol."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_certified__isnull=True)
+                | Q(reported_total__isnull=True)
+                | Q(reported_certified__lte=F("reported_total")),
+                name="programme_reported_within_total",
+                violation_error_message=_("Jumlah bersertifikat yang dilaporkan melebihi jumlah SKPD yang dilaporkan."),
+            ),
+            has_text("source", name="programme_has_source", message=SOURCE_REQUIRED),
+            *approximate_date_constraints("programme", "reported_on", "reported_precision"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def reported_display(self) -> str:
+        return format_approximate(self.reported_on, self.reported_precision)
+
+    def clean(self):
+        require_text(self, "source", SOURCE_REQUIRED)
+        validate_approximate(self.reported_on, self.reported_precision, field="reported_on")
+        if (
+            self.reported_certified is not None
+            and self.reported_total is not None
+            and self.reported_certified > self.reported_total
+        ):
+            raise ValidationError(
+                {"reported_certified": _("Jumlah bersertifikat yang dilaporkan melebihi jumlah SKPD yang dilaporkan.")}
+            )
+
+    def progress(self, *, on: datetime.date) -> Progress:
+        """Certified agencies against the target on ``on``, with why the others lapsed.
+
+        One query: the certificates issued by then, grouped per agency into flags (holds a
+        valid one, holds an expired one, ...), then summed; lapse reasons count only the
+        agencies without a valid certificate.
+        """
+
+        def flag(condition: Q):
+            return Max(Case(When(condition, then=Value(1)), default=Value(0)))
+
+        def unless_valid(name: str):
+            return Coalesce(Sum(Case(When(has_valid=0, then=F(f"has_{name}")), default=Value(0))), 0)
+
+        reasons = ("expired", "standard_lapsed", "suspended", "withdrawn")
+        totals = (
+            Certificate.objects.filter(issued_on__lte=on)
+            .values("agency")
+            .annotate(
+                has_valid=flag(valid_on(on)),
+                has_expired=flag(Q(expires_on__lt=on)),
+                has_standard_lapsed=flag(Q(standard__certificates_valid_until__lt=on)),
+                has_suspended=flag(Q(status=CertificateStatus.SUSPENDED, status_changed_on__lte=on)),
+                has_withdrawn=flag(Q(status=CertificateStatus.WITHDRAWN, status_changed_on__lte=on)),
+            )
+            .aggregate(certified=Coalesce(Sum("has_valid"), 0), **{name: unless_valid(name) for name in reasons})
+        )
+        return Progress(on=on, target=self.target_agencies, **totals)
