@@ -37,58 +37,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from wrk_runs import LUA, ensure_wrk, measure  # noqa: E402 - found through the path set just above
+
 SETTINGS = "bandung_iso.settings.loadtest"
 PORTS = range(8130, 8150)
 NATIONAL = 40000
-# Each run lasts --duration seconds; a run that completed fewer requests than this (a slow
-# page with many connections) is repeated for longer, so its percentiles rest on enough requests.
-MIN_REQUESTS = 50
-LONG_RUN_SECONDS = 30
-# Large enough that a slow page is measured, not counted as an error.
-WRK_TIMEOUT = "120s"
 CACHED_TIMEOUT = "3600"
-
-# wrk's Lua hooks: count every answer that is not 2xx (wrk itself counts only 4xx/5xx) and
-# print one parseable line. Each wrk thread has its own Lua state; done() gathers them.
-LUA = r"""
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  non2xx = 0
-end
-
-function response(status, headers, body)
-  if status < 200 or status > 299 then
-    non2xx = non2xx + 1
-  end
-end
-
-function done(summary, latency, requests)
-  local bad = 0
-  for _, thread in ipairs(threads) do
-    bad = bad + thread:get("non2xx")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'LOADTEST {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
-    '"timeout": %d, "non2xx": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout, bad,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
-end
-"""
-
-
-# --- the scratch database ------------------------------------------------------------------
 
 
 def scratch_url(base: str | None, label: str, folder: Path) -> str:
@@ -241,63 +202,6 @@ class Server:
                 self.process.wait()
 
 
-def ensure_wrk() -> str:
-    """wrk's path; Debian's package installed when missing (as .ci/run installs chromium)."""
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() != 0:
-        sys.exit("wrk is missing: install Debian's package (sudo apt-get install -y wrk) and run again")
-    print("== installing Debian's wrk", flush=True)
-    subprocess.run(["apt-get", "update", "-qq"], check=True)  # noqa: S607 - Debian's own tool
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)  # noqa: S607
-    return shutil.which("wrk") or sys.exit("apt-get installed wrk but it is not on PATH")
-
-
-def wrk(binary: str, lua: Path, port: int, path: str, *, connections: int, seconds: int) -> dict:
-    """One wrk run; its figures as a dict (latencies in milliseconds, errors of every kind summed)."""
-    command = [
-        binary,
-        f"-t{min(connections, 2)}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        f"--timeout={WRK_TIMEOUT}",
-        "-s",
-        str(lua),
-        f"http://127.0.0.1:{port}{path}",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 300)  # noqa: S603
-    line = next((line for line in result.stdout.splitlines() if line.startswith("LOADTEST ")), None)
-    if result.returncode != 0 or line is None:
-        sys.exit(f"wrk failed on {path}:\n{result.stdout}\n{result.stderr}")
-    raw = json.loads(line.removeprefix("LOADTEST "))
-    seconds_run = raw["duration_us"] / 1e6
-    return {
-        "requests": raw["requests"],
-        "rps": raw["requests"] / seconds_run if seconds_run else 0.0,
-        "p50": raw["p50_us"] / 1000,
-        "p95": raw["p95_us"] / 1000,
-        "p99": raw["p99_us"] / 1000,
-        "errors": raw["connect"] + raw["read"] + raw["write"] + raw["timeout"] + raw["non2xx"],
-        "seconds": seconds,
-        "max": raw["max_us"] / 1000,
-    }
-
-
-def drain(result: dict) -> None:
-    """Wait for the requests wrk left in flight: gunicorn finishes them, and they would slow the next run."""
-    time.sleep(min(result["max"] / 1000, LONG_RUN_SECONDS) + 0.5)
-
-
-def measure(binary: str, lua: Path, port: int, path: str, *, connections: int, seconds: int) -> dict:
-    result = wrk(binary, lua, port, path, connections=connections, seconds=seconds)
-    drain(result)
-    if result["requests"] < MIN_REQUESTS and seconds < LONG_RUN_SECONDS:
-        result = wrk(binary, lua, port, path, connections=connections, seconds=LONG_RUN_SECONDS)
-        drain(result)
-    return result
-
-
 # --- the run -------------------------------------------------------------------------------
 
 
@@ -352,7 +256,7 @@ def print_row(r: dict) -> None:
     )
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--sizes", nargs="+", default=["initial", str(NATIONAL)], help="data sets: 'initial' and/or agency counts"
@@ -364,13 +268,35 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write every row to this file")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)  # the child process that fills a database
     args = parser.parse_args()
-
-    if args.prepare:
-        print(json.dumps(prepare(args.prepare)))
-        return 0
     for size in args.sizes:
         if size != "initial" and not size.isdigit():
             parser.error(f"--sizes: {size!r} is neither 'initial' nor a number of agencies")
+    args.error = parser.error
+    return args
+
+
+HEADER = (
+    f"{'set':>8} {'page':<22} {'cached':>6} {'c':>3} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9} "
+    f"{'p99 ms':>9} {'errors':>6} {'/floor':>6}  target"
+)
+
+
+@dataclass
+class Run:
+    """What every data set's runs share: the arguments, wrk, and the scratch folder."""
+
+    args: argparse.Namespace
+    binary: str
+    lua: Path
+    static_root: Path
+    rows: list
+
+
+def main() -> int:
+    args = parse_args()
+    if args.prepare:
+        print(json.dumps(prepare(args.prepare)))
+        return 0
 
     binary = ensure_wrk()
     folder = Path(tempfile.mkdtemp(prefix="bandung-loadtest-"))
@@ -390,76 +316,81 @@ def main() -> int:
         ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         server_env(base_url, static_root, cache_timeout="0"),
     )
-
-    header = (
-        f"{'set':>8} {'page':<22} {'cached':>6} {'c':>3} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9} "
-        f"{'p99 ms':>9} {'errors':>6} {'/floor':>6}  target"
-    )
-    rows = []
+    run = Run(args=args, binary=binary, lua=lua, static_root=static_root, rows=[])
     for size in args.sizes:
-        url = scratch_url(base_url, size, folder)
-        postgres = url.startswith("postgres")
-        if postgres:
-            create_postgres(url)
-        started = time.perf_counter()
-        facts = json.loads(
-            run_child([__file__, "--prepare", size], server_env(url, static_root, cache_timeout="0")).splitlines()[-1]
-        )
-        print(
-            f"# {size}: {facts['agencies']} agencies, {facts['certificates']} certificates "
-            f"(built in {time.perf_counter() - started:.0f} s; dashboard figures rebuilt in {facts['rebuilt']:.2f} s,"
-            " what the first dashboard request after a write waits for)",
-            flush=True,
-        )
-        pages = public_pages(facts)
-        unknown = set(args.pages or []) - set(pages)
-        if unknown:
-            parser.error(f"--pages: unknown {', '.join(sorted(unknown))}; known: {', '.join(pages)}")
-        chosen = {name: path for name, path in pages.items() if not args.pages or name in args.pages}
-        print(header, flush=True)
-        try:
-            for cached in (False, True):
-                env = server_env(url, static_root, cache_timeout=CACHED_TIMEOUT if cached else "0")
-                server = Server(env, folder / "gunicorn.log")
-                try:
-                    # The port answers before every worker has loaded Django: warm them all first.
-                    measure(binary, lua, server.port, "/_floor", connections=10, seconds=2)
-                    floor = {}
-                    for c in args.connections:
-                        result = measure(binary, lua, server.port, "/_floor", connections=c, seconds=args.duration)
-                        floor[c] = result["rps"]
-                        r = row(size, "floor", cached, c, result, None)
-                        r["verdict"] = "ok" if not result["errors"] else "MISSED: errors"
-                        rows.append(r)
-                        print_row(r)
-                    runs = [(name, path, c) for name, path in chosen.items() for c in args.connections]
-                    if "dashboard" in chosen and not cached:
-                        runs.append(("dashboard", chosen["dashboard"], 10))
-                    for name, path, c in runs:
-                        # The first request renders the page (and keeps it when cached); the
-                        # second proves the cache answers before wrk starts.
-                        status, _cache = server.get(path)
-                        status, cache = server.get(path)
-                        if status != 200:
-                            sys.exit(f"{path}: status {status}; see {server.log}")
-                        result = measure(binary, lua, server.port, path, connections=c, seconds=args.duration)
-                        r = row(size, name, cached, c, result, floor.get(c))
-                        national = size != "initial" and int(size) >= NATIONAL
-                        r["verdict"] = verdict_for(r, national=national, cache=cache)
-                        rows.append(r)
-                        print_row(r)
-                finally:
-                    server.stop()
-        finally:
-            if postgres and not args.keep:
-                create_postgres(url, drop_only=True)
+        run_data_set(run, size, scratch_url(base_url, size, folder), folder)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
-    failed = [r for r in rows if "MISSED" in r["verdict"]]
-    print(f"# targets: {len(rows) - len(failed)} rows ok, {len(failed)} missed", flush=True)
+        args.json.write_text(json.dumps(run.rows, indent=1))
+    failed = [r for r in run.rows if "MISSED" in r["verdict"]]
+    print(f"# targets: {len(run.rows) - len(failed)} rows ok, {len(failed)} missed", flush=True)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
     return 1 if failed else 0
+
+
+def run_data_set(run: Run, size: str, url: str, folder: Path) -> None:
+    """Fill one scratch database, then measure every chosen page uncached and cached."""
+    postgres = url.startswith("postgres")
+    if postgres:
+        create_postgres(url)
+    started = time.perf_counter()
+    facts = json.loads(
+        run_child([__file__, "--prepare", size], server_env(url, run.static_root, cache_timeout="0")).splitlines()[-1]
+    )
+    print(
+        f"# {size}: {facts['agencies']} agencies, {facts['certificates']} certificates "
+        f"(built in {time.perf_counter() - started:.0f} s; dashboard figures rebuilt in {facts['rebuilt']:.2f} s,"
+        " what the first dashboard request after a write waits for)",
+        flush=True,
+    )
+    pages = public_pages(facts)
+    unknown = set(run.args.pages or []) - set(pages)
+    if unknown:
+        run.args.error(f"--pages: unknown {', '.join(sorted(unknown))}; known: {', '.join(pages)}")
+    chosen = {name: path for name, path in pages.items() if not run.args.pages or name in run.args.pages}
+    print(HEADER, flush=True)
+    try:
+        for cached in (False, True):
+            env = server_env(url, run.static_root, cache_timeout=CACHED_TIMEOUT if cached else "0")
+            server = Server(env, folder / "gunicorn.log")
+            try:
+                measure_pass(run, server, size, chosen, cached=cached)
+            finally:
+                server.stop()
+    finally:
+        if postgres and not run.args.keep:
+            create_postgres(url, drop_only=True)
+
+
+def measure_pass(run: Run, server, size: str, chosen: dict, *, cached: bool) -> None:
+    """The floor, then each chosen page, at each number of connections, against one server."""
+    args = run.args
+    # The port answers before every worker has loaded Django: warm them all first.
+    measure(run.binary, run.lua, server.port, "/_floor", connections=10, seconds=2)
+    floor = {}
+    for c in args.connections:
+        result = measure(run.binary, run.lua, server.port, "/_floor", connections=c, seconds=args.duration)
+        floor[c] = result["rps"]
+        r = row(size, "floor", cached, c, result, None)
+        r["verdict"] = "ok" if not result["errors"] else "MISSED: errors"
+        run.rows.append(r)
+        print_row(r)
+    runs = [(name, path, c) for name, path in chosen.items() for c in args.connections]
+    if "dashboard" in chosen and not cached:
+        runs.append(("dashboard", chosen["dashboard"], 10))
+    for name, path, c in runs:
+        # The first request renders the page (and keeps it when cached); the
+        # second proves the cache answers before wrk starts.
+        status, _cache = server.get(path)
+        status, cache = server.get(path)
+        if status != 200:
+            sys.exit(f"{path}: status {status}; see {server.log}")
+        result = measure(run.binary, run.lua, server.port, path, connections=c, seconds=args.duration)
+        r = row(size, name, cached, c, result, floor.get(c))
+        national = size != "initial" and int(size) >= NATIONAL
+        r["verdict"] = verdict_for(r, national=national, cache=cache)
+        run.rows.append(r)
+        print_row(r)
 
 
 def verdict_for(r: dict, *, national: bool, cache: str) -> str:
