@@ -1,6 +1,6 @@
 """Django's own Redis cache backend, with two of its costs removed.
 
-Measured under gunicorn (README, "Speed"): a page served from the cache spent more time
+Measured under gunicorn (docs/benchmarks.md): a page served from the cache spent more time
 building redis-py clients than talking to Redis.
 
 - Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every call, and

@@ -26,7 +26,7 @@ page can carry nothing of one visitor to the next. Reading a kept page touches n
 so during a database outage the pages in the cache are still served.
 
 A cache that cannot be reached never breaks a page: the view answers as if nothing were kept,
-and the failure is logged. See README, "The page cache".
+and the failure is logged. See docs/operations.md, "The page cache".
 """
 
 import hashlib

@@ -10,7 +10,7 @@ DEBUG = False
 
 # No default either: with several workers and hosts, a cache per process would show an edit on
 # one and a stale page on the next, and count rate limits apart. Redis, e.g.
-# CACHE_URL=redis://127.0.0.1:6379/1 (see README, "The page cache").
+# CACHE_URL=redis://127.0.0.1:6379/1 (see docs/operations.md, "The page cache").
 CACHES = {"default": {**with_our_redis(env.cache("CACHE_URL")), "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="")}}
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
