@@ -25,9 +25,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import rules
-from portal.params import EARLIEST_DAY
 
 from . import services
+from .dates import EARLIEST_DAY
 from .forms import DayInput
 from .models import Audit, Certificate, CertificateStatus, Finding
 
