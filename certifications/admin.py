@@ -13,12 +13,11 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import rules
 from accounts.admin_history import RowRuleHistoryAdmin
 from accounts.roles import Role, has_role, is_programme_staff
 from bandung_iso.admin_base import SafeInitialDataMixin
 
-from . import services
+from . import rules, services
 from .admin_cycle import CertificateCycleMixin
 from .admin_workflow import (
     CertificateStatusActionsMixin,
@@ -75,7 +74,7 @@ class ModelErrorsForm(forms.ModelForm):
         super().add_error(field, error)
 
 
-# --- Row rules: which audits and findings each user sees and changes (accounts.rules) -------------
+# --- Row rules: which audits and findings each user sees and changes (certifications.rules) -------
 
 
 def sees_audit(request, audit) -> bool:

@@ -24,9 +24,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import rules
-
-from . import services
+from . import rules, services
 from .dates import EARLIEST_DAY
 from .forms import DayInput
 from .models import Audit, Certificate, CertificateStatus, Finding

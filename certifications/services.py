@@ -10,9 +10,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import rules
 from agencies.models import Agency
 
+from . import rules
 from .dates import DatePrecision, add_years
 from .initial_data import AgencyRow, DataFileError, ReferenceData
 from .models import (
