@@ -4,18 +4,23 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import BLANK_CHOICE_DASH, Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.text import Truncator, capfirst
+from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_history import RowRuleHistoryAdmin
 from accounts.roles import Role, has_role, is_programme_staff
-from bandung_iso.admin_base import SafeInitialDataMixin
+from bandung_iso.admin_base import (
+    ModelErrorsForm,
+    RowRuleHistoryAdmin,
+    SafeInitialDataMixin,
+    SelectedIdsMixin,
+    YesNoListFilter,
+)
 
 from . import rules, services
 from .admin_cycle import CertificateCycleMixin
@@ -23,7 +28,6 @@ from .admin_workflow import (
     CertificateStatusActionsMixin,
     FindingVerificationActionsMixin,
     RefuseDeleteWithFindingsMixin,
-    SelectedIdsMixin,
     _report_dropped,
 )
 from .models import (
@@ -48,30 +52,6 @@ DATE_PRECISION_DESCRIPTION = _(
 
 # The workflow services and the status actions write these; no change form does.
 CERTIFICATE_STATUS_FIELDS = ["status", "status_changed_on", "status_reason"]
-
-
-class ModelErrorsForm(forms.ModelForm):
-    """A model form that shows every error of the model's ``clean()``, even on a field it does not hold.
-
-    Django raises (a server error) when ``clean()`` names a field missing from the form, as a
-    read-only status is. Such an error is shown above the form, prefixed with the field's name.
-    """
-
-    def add_error(self, field, error):
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            shown = {}
-            for name, errors in error.error_dict.items():
-                if name == NON_FIELD_ERRORS or name in self.fields:
-                    shown.setdefault(name, []).extend(errors)
-                    continue
-                try:
-                    label = capfirst(self._meta.model._meta.get_field(name).verbose_name)
-                except FieldDoesNotExist:
-                    label = name
-                messages = [f"{label}: {message}" for item in errors for message in item.messages]
-                shown.setdefault(NON_FIELD_ERRORS, []).extend(ValidationError(message) for message in messages)
-            error = ValidationError(shown)
-        super().add_error(field, error)
 
 
 # --- Row rules: which audits and findings each user sees and changes (certifications.rules) -------
@@ -212,25 +192,19 @@ class HeldYearFilter(YearListFilter):
     field_name = "held_on"
 
 
-class ValidTodayFilter(admin.SimpleListFilter):
+class ValidTodayFilter(YesNoListFilter):
     """Certificates in force today (``Certificate.objects.valid``), or not."""
 
     title = _("berlaku hari ini")
     parameter_name = "berlaku_hari_ini"
+    yes_label = _("berlaku hari ini")
+    no_label = _("tidak berlaku hari ini")
 
-    VALID = "ya"
-    NOT_VALID = "tidak"
+    def yes(self, queryset, *, on):
+        return queryset.filter(pk__in=Certificate.objects.valid(on=on).values("pk"))
 
-    def lookups(self, request, model_admin):
-        return [(self.VALID, _("berlaku hari ini")), (self.NOT_VALID, _("tidak berlaku hari ini"))]
-
-    def queryset(self, request, queryset):
-        valid = Certificate.objects.valid(on=timezone.localdate()).values("pk")
-        if self.value() == self.VALID:
-            return queryset.filter(pk__in=valid)
-        if self.value() == self.NOT_VALID:
-            return queryset.exclude(pk__in=valid)
-        return queryset
+    def no(self, queryset, *, on):
+        return queryset.exclude(pk__in=Certificate.objects.valid(on=on).values("pk"))
 
 
 @admin.register(Standard)

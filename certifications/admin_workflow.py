@@ -123,33 +123,6 @@ def _merge_actions(modeladmin, request, actions: dict, names) -> dict:
     return actions
 
 
-class SelectedIdsMixin:
-    """An action POSTed with selected ids that are no primary key is refused by name, never a 500.
-
-    Django filters the list with the posted ids as they are: ``abc``, a NUL byte or a number past
-    the column's range raise in the database layer before any action runs.
-    """
-
-    def response_action(self, request, queryset):
-        pk = self.opts.pk
-        bad = []
-        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-            try:
-                pk.run_validators(pk.to_python(value))
-            except ValidationError:
-                bad.append(value)
-        if bad:
-            # Escaped: the values are whatever was posted, control characters included.
-            shown = ", ".join(value[:40].encode("unicode_escape").decode("ascii") for value in bad[:5])
-            self.message_user(
-                request,
-                gettext("Baris yang dipilih tidak dikenal: %(values)s. Tidak ada yang diubah.") % {"values": shown},
-                messages.ERROR,
-            )
-            return None
-        return super().response_action(request, queryset)
-
-
 def _report_dropped(modeladmin, request, rows: list) -> None:
     """Selected ids that are not among the rows the user may act on: dropped, and said so (not named)."""
     if request.POST.get("select_across") == "1":
