@@ -24,10 +24,10 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import rules, services
-from .dates import EARLIEST_DAY
-from .forms import DayInput
-from .models import Audit, Certificate, CertificateStatus, Finding
+from .. import rules, services
+from ..dates import EARLIEST_DAY
+from ..forms import DayInput
+from ..models import Audit, Certificate, CertificateStatus, Finding
 
 ACTION_TEMPLATE = "admin/certifications/workflow_action.html"
 # Marks the second POST (the filled-in form) of an action; the first comes from the changelist.
@@ -123,7 +123,7 @@ def _merge_actions(modeladmin, request, actions: dict, names) -> dict:
     return actions
 
 
-def _report_dropped(modeladmin, request, rows: list) -> None:
+def report_dropped(modeladmin, request, rows: list) -> None:
     """Selected ids that are not among the rows the user may act on: dropped, and said so (not named)."""
     if request.POST.get("select_across") == "1":
         return
@@ -158,7 +158,7 @@ def run_workflow_action(
     A row the service refuses (PermissionDenied, ValidationError) is named with the message and
     left unchanged; the others are applied. The form keeps what was typed when it is invalid.
     """
-    _report_dropped(modeladmin, request, rows)
+    report_dropped(modeladmin, request, rows)
     if not rows:
         modeladmin.message_user(request, gettext("Tidak ada baris yang dapat diproses."), messages.WARNING)
         return None

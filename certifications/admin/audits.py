@@ -1,109 +1,26 @@
-import datetime
+"""Audits and their findings: the audit admin with its findings inline, and the finding admin.
+
+Both obey the row rules (``rows``): staff read every audit, an auditor the audits they lead, a
+representative their agencies'. A finding's form depends on who opens it (``FindingAdmin``).
+"""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import BLANK_CHOICE_DASH, Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.db.models import BLANK_CHOICE_DASH, Count, Q
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, has_role, is_programme_staff
-from bandung_iso.admin_base import (
-    ModelErrorsForm,
-    RowRuleHistoryAdmin,
-    SafeInitialDataMixin,
-    SelectedIdsMixin,
-    YesNoListFilter,
-)
+from accounts.roles import Role
+from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin
 
-from . import rules, services
-from .admin_cycle import CertificateCycleMixin
-from .admin_workflow import (
-    CertificateStatusActionsMixin,
-    FindingVerificationActionsMixin,
-    RefuseDeleteWithFindingsMixin,
-    _report_dropped,
-)
-from .models import (
-    ALL_CLAUSE_VALUES,
-    NONCONFORMITY_GRADES,
-    Audit,
-    Ceremony,
-    Certificate,
-    CertificationBody,
-    Finding,
-    Programme,
-    Standard,
-    clause_choices,
-)
-
-DATE_PRECISION_DESCRIPTION = _(
-    "Tanggal yang hanya diketahui bulan atau tahunnya diisi dengan hari terakhir periode itu "
-    "(31 Desember untuk tahun), lalu pilih ketelitiannya. Daftar hanya menampilkan yang diketahui, "
-    "misalnya 'sekitar 2012'."
-)
-
-
-# The workflow services and the status actions write these; no change form does.
-CERTIFICATE_STATUS_FIELDS = ["status", "status_changed_on", "status_reason"]
-
-
-# --- Row rules: which audits and findings each user sees and changes (certifications.rules) -------
-
-
-def sees_audit(request, audit) -> bool:
-    """The audit is among ``rules.audits_visible_to(user)``; asked once per request and audit."""
-    if is_programme_staff(request.user):
-        return True
-    seen = request.__dict__.setdefault("_audits_seen", {})
-    if audit.pk not in seen:
-        seen[audit.pk] = rules.audits_visible_to(request.user).filter(pk=audit.pk).exists()
-    return seen[audit.pk]
-
-
-def audits_changeable_by(user):
-    """The audits ``rules.can_change_audit`` allows: every one for a superuser, else those the auditor leads."""
-    audits = rules.audits_visible_to(user)
-    if user.is_superuser:
-        return audits
-    if has_role(user, Role.AUDITOR):
-        return audits.filter(lead_auditor=user)
-    return audits.none()
-
-
-class RowRuleObjectMixin:
-    """A row outside the user's rule answers 404, as a row that does not exist does: the list hides it,
-    and its change, delete and history pages say nothing about whether it exists."""
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None and not is_programme_staff(request.user) and self.has_view_or_change_permission(request):
-            raise Http404(gettext("Data ini tidak ada atau tidak dapat Anda buka."))
-        return obj
-
-    def get_actions(self, request):
-        # Django's bulk delete acts on the selected rows inside get_queryset and drops the others
-        # without a word: count them, as the workflow actions do (an account given the delete
-        # permission by hand may select rows outside its rule).
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            delete, name, description = actions["delete_selected"]
-
-            def delete_within_rules(modeladmin, request, queryset):
-                rows = list(queryset.values_list("pk", flat=True))  # before the deletion empties it
-                response = delete(modeladmin, request, queryset)
-                _report_dropped(modeladmin, request, rows)
-                return response
-
-            delete_within_rules.allowed_permissions = getattr(delete, "allowed_permissions", ("delete",))
-            actions["delete_selected"] = (delete_within_rules, name, description)
-        return actions
+from .. import rules, services
+from ..models import ALL_CLAUSE_VALUES, NONCONFORMITY_GRADES, Audit, Finding, Standard, clause_choices
+from .rows import RowRuleObjectMixin, audits_changeable_by, sees_audit
+from .workflow import FindingVerificationActionsMixin, RefuseDeleteWithFindingsMixin
 
 
 class ClauseField(forms.ChoiceField):
@@ -149,164 +66,6 @@ class FindingForm(ModelErrorsForm):
         elif self.refusal is not None:
             self.add_error(None, str(self.refusal) or gettext("Anda tidak berwenang menjawab temuan ini."))
         return cleaned_data
-
-
-class YearListFilter(admin.SimpleListFilter):
-    """The years of a date stored with a precision, plus 'tidak diketahui' for no date.
-
-    A date known only roughly is stored as its period's last day, so its year is still the
-    year the source gives: filtering on the stored year is right for every precision.
-    """
-
-    field_name: str
-    UNKNOWN = "tidak_diketahui"
-
-    def lookups(self, request, model_admin):
-        years = model_admin.model._default_manager.dates(self.field_name, "year", order="DESC")
-        return [(str(year.year), str(year.year)) for year in years] + [(self.UNKNOWN, _("tidak diketahui"))]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
-        if value == self.UNKNOWN:
-            return queryset.filter(**{f"{self.field_name}__isnull": True})
-        try:
-            year = int(value)
-        except ValueError:
-            raise IncorrectLookupParameters(value) from None
-        if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-            raise IncorrectLookupParameters(value)
-        return queryset.filter(**{f"{self.field_name}__year": year})
-
-
-class ExpiryYearFilter(YearListFilter):
-    title = _("tahun kedaluwarsa")
-    parameter_name = "tahun_kedaluwarsa"
-    field_name = "expires_on"
-
-
-class HeldYearFilter(YearListFilter):
-    title = _("tahun upacara")
-    parameter_name = "tahun"
-    field_name = "held_on"
-
-
-class ValidTodayFilter(YesNoListFilter):
-    """Certificates in force today (``Certificate.objects.valid``), or not."""
-
-    title = _("berlaku hari ini")
-    parameter_name = "berlaku_hari_ini"
-    yes_label = _("berlaku hari ini")
-    no_label = _("tidak berlaku hari ini")
-
-    def yes(self, queryset, *, on):
-        return queryset.filter(pk__in=Certificate.objects.valid(on=on).values("pk"))
-
-    def no(self, queryset, *, on):
-        return queryset.exclude(pk__in=Certificate.objects.valid(on=on).values("pk"))
-
-
-@admin.register(Standard)
-class StandardAdmin(SelectedIdsMixin, admin.ModelAdmin):
-    list_display = ["code", "title", "published_on", "certificates_valid_until"]
-    search_fields = ["code", "title"]
-    fieldsets = [
-        (None, {"fields": ["code", "title"]}),
-        (_("Tanggal"), {"fields": ["published_on", "certificates_valid_until"]}),
-        (_("Sumber"), {"fields": ["source"]}),
-    ]
-
-
-@admin.register(CertificationBody)
-class CertificationBodyAdmin(SelectedIdsMixin, admin.ModelAdmin):
-    list_display = ["name", "accreditation_reference", "website"]
-    search_fields = ["name", "accreditation_reference"]
-    fields = ["name", "accreditation_reference", "website", "notes"]
-    # A typed address without a scheme is an https one (Django 6 makes this the default).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-@admin.register(Certificate)
-class CertificateAdmin(
-    SelectedIdsMixin,
-    CertificateStatusActionsMixin,
-    CertificateCycleMixin,
-    RefuseDeleteWithFindingsMixin,
-    RowRuleHistoryAdmin,
-):
-    list_display = [
-        "agency",
-        "standard",
-        "number_display",
-        "body",
-        "issued",
-        "expires",
-        "status",
-        "valid_today",
-    ]
-    list_filter = [
-        ValidTodayFilter,
-        "status",
-        ExpiryYearFilter,
-        "standard",
-        "body",
-        "agency__kind",
-    ]
-    search_fields = ["agency__name", "agency__short_name", "number", "body__name"]
-    list_select_related = ["agency", "standard", "body"]
-    autocomplete_fields = ["agency", "standard", "body"]
-    form = ModelErrorsForm
-    readonly_fields = [*CERTIFICATE_STATUS_FIELDS, "status_changes"]
-    # The only empty cell in the list is an unknown certification body.
-    empty_value_display = _("tidak diketahui")
-    fieldsets = [
-        (None, {"fields": ["agency", "standard", "body", "number", "scope"]}),
-        (
-            _("Tanggal"),
-            {
-                "fields": [("issued_on", "issued_precision"), ("expires_on", "expires_precision")],
-                "description": DATE_PRECISION_DESCRIPTION,
-            },
-        ),
-        (
-            _("Perubahan status"),
-            {
-                "fields": [*CERTIFICATE_STATUS_FIELDS, "status_changes"],
-                "description": _(
-                    "Status berubah hanya melalui tindakan Bekukan, Pulihkan dan Cabut di daftar sertifikat, "
-                    "yang mencatat tanggal, alasan dan pengubahnya."
-                ),
-            },
-        ),
-        (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
-    ]
-
-    def get_queryset(self, request):
-        # __str__ uses agency and standard: the autocomplete answers need them too.
-        valid_today = Certificate.objects.valid(on=timezone.localdate()).filter(pk=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("agency", "standard", "body")
-            .annotate(valid_today=Exists(valid_today))
-        )
-
-    @admin.display(description=_("nomor sertifikat"), ordering="number")
-    def number_display(self, obj):
-        return obj.number or _("tidak diketahui")
-
-    @admin.display(description=_("terbit"), ordering="issued_on")
-    def issued(self, obj):
-        return obj.issued_display
-
-    @admin.display(description=pgettext_lazy("column of expiry dates", "kedaluwarsa"), ordering="expires_on")
-    def expires(self, obj):
-        return obj.expires_display
-
-    @admin.display(description=_("berlaku hari ini"), boolean=True, ordering="valid_today")
-    def valid_today(self, obj):
-        return obj.valid_today
 
 
 class FindingInline(admin.TabularInline):
@@ -629,75 +388,3 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
     @admin.display(description=_("uraian"))
     def summary(self, obj):
         return Truncator(obj.description).chars(80)
-
-
-@admin.register(Ceremony)
-class CeremonyAdmin(SelectedIdsMixin, SafeInitialDataMixin, admin.ModelAdmin):
-    list_display = ["title", "held", "venue", "presided_by", "certificates_count"]
-    list_filter = [HeldYearFilter]
-    search_fields = ["title", "slug", "venue", "presided_by"]
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["certificates"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": ["title", "slug", ("held_on", "held_precision"), "venue", "presided_by"],
-                "description": DATE_PRECISION_DESCRIPTION,
-            },
-        ),
-        (_("Sertifikat"), {"fields": ["certificates"]}),
-        (_("Uraian, sumber dan catatan"), {"fields": ["description", "source", "notes"]}),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(certificates_count=Count("certificates"))
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "certificates":
-            # Each option's label (Certificate.__str__) names the agency and the standard.
-            kwargs["queryset"] = Certificate.objects.select_related("agency", "standard")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    @admin.display(description=_("tanggal"), ordering="held_on")
-    def held(self, obj):
-        return obj.held_display
-
-    @admin.display(description=_("jumlah sertifikat"), ordering="certificates_count")
-    def certificates_count(self, obj):
-        return obj.certificates_count
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(SelectedIdsMixin, admin.ModelAdmin):
-    list_display = ["name", "target_agencies", "deadline", "reported_certified", "reported_total", "reported"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["progress_today"]
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "target_agencies", "deadline"]}),
-        (
-            _("Angka yang dilaporkan sumber"),
-            {
-                "fields": ["reported_certified", "reported_total", ("reported_on", "reported_precision")],
-                "description": DATE_PRECISION_DESCRIPTION,
-            },
-        ),
-        (_("Capaian menurut portal"), {"fields": ["progress_today"]}),
-        (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
-    ]
-
-    @admin.display(description=_("tanggal laporan"), ordering="reported_on")
-    def reported(self, obj):
-        return obj.reported_display
-
-    @admin.display(description=_("capaian hari ini"))
-    def progress_today(self, obj):
-        if obj is None or obj.pk is None:
-            return _("Tersedia setelah program disimpan.")
-        progress = obj.progress(on=timezone.localdate())
-        return _("%(certified)s dari %(target)s SKPD bersertifikat (%(percent)s%%)") % {
-            "certified": progress.certified,
-            "target": progress.target,
-            "percent": progress.percent,
-        }

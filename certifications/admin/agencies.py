@@ -1,3 +1,9 @@
+"""Agencies (SKPD), with their certificates inline.
+
+The agency admin lives with certifications because its form embeds certificates: the agencies
+app, below certifications, may not import them.
+"""
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -6,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from agencies.models import Agency
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
-from certifications.admin import CERTIFICATE_STATUS_FIELDS
-from certifications.models import Certificate
 
-from .models import Agency
+from ..models import Certificate
+from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
 class CertifiedTodayFilter(YesNoListFilter):
