@@ -215,6 +215,10 @@ def _locked(model, pk):
 
 def _save_with_history(instance, *, by, reason: str) -> None:
     instance.full_clean()
+    _save_validated(instance, by=by, reason=reason)
+
+
+def _save_validated(instance, *, by, reason: str) -> None:
     instance._history_user = by
     instance._change_reason = reason
     instance.save()
@@ -236,7 +240,7 @@ def _require_text(value: str, field: str, message) -> str:
 
 
 @transaction.atomic
-def propose_action(
+def check_action_proposal(
     *,
     finding: Finding,
     by,
@@ -246,7 +250,12 @@ def propose_action(
     on: datetime.date,
     today: datetime.date,
 ) -> Finding:
-    """The agency answers an open nonconformity: correction, root cause and corrective action."""
+    """The finding as ``propose_action`` would save it, checked on the locked row; nothing is written.
+
+    Refuses as ``propose_action`` does. Inside the caller's transaction the row stays locked until
+    that transaction ends, so a ``propose_action`` later in it meets the finding as checked here:
+    the admin's answer form validates with this, then saves with ``propose_action``.
+    """
     _not_after_today(on, today, field="action_proposed_on")
     finding = _locked(Finding, finding.pk)
     if finding.status != Finding.Status.OPEN:
@@ -268,7 +277,32 @@ def propose_action(
         )
     finding.action_proposed_on = on
     finding.status = Finding.Status.ACTION_PROPOSED
-    _save_with_history(finding, by=by, reason=_("Tindakan korektif diusulkan"))
+    finding.full_clean()
+    return finding
+
+
+@transaction.atomic
+def propose_action(
+    *,
+    finding: Finding,
+    by,
+    correction: str,
+    root_cause: str,
+    corrective_action: str,
+    on: datetime.date,
+    today: datetime.date,
+) -> Finding:
+    """The agency answers an open nonconformity: correction, root cause and corrective action."""
+    finding = check_action_proposal(
+        finding=finding,
+        by=by,
+        correction=correction,
+        root_cause=root_cause,
+        corrective_action=corrective_action,
+        on=on,
+        today=today,
+    )
+    _save_validated(finding, by=by, reason=_("Tindakan korektif diusulkan"))
     return finding
 
 

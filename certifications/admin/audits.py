@@ -15,12 +15,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin
+from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, add_model_errors
 
 from .. import rules, services
 from ..models import ALL_CLAUSE_VALUES, NONCONFORMITY_GRADES, Audit, Finding, Standard, clause_choices
 from .rows import RowRuleObjectMixin, audits_changeable_by, sees_audit
 from .workflow import FindingVerificationActionsMixin, RefuseDeleteWithFindingsMixin
+
+# Which form a user gets for a finding (FindingAdmin.finding_mode).
+EDIT, ANSWER, READ = "edit", "answer", "read"
+FINDING_AUDIT_FIELDS = ["audit", "clause", "grade", "description", "evidence", "due_on"]
+FINDING_ANSWER_FIELDS = ["correction", "root_cause", "corrective_action"]
+# Written only by the workflow services (and the verification actions that call them).
+FINDING_WORKFLOW_FIELDS = ["status", "action_proposed_on", "verification", "verified_by", "closed_on"]
 
 
 class ClauseField(forms.ChoiceField):
@@ -53,18 +60,41 @@ class FindingForm(ModelErrorsForm):
     proposed, closed) are taken by the workflow services alone.
     """
 
-    # Set by FindingAdmin on a second pass when the workflow service refused the answer.
-    refusal = None
-
     def clean(self):
         cleaned_data = super().clean()
         grade = cleaned_data.get("grade")
         if grade and (self.instance.pk is None or self.instance.status in (Finding.Status.OPEN, Finding.Status.NOTED)):
             self.instance.status = Finding.Status.OPEN if grade in NONCONFORMITY_GRADES else Finding.Status.NOTED
-        if isinstance(self.refusal, ValidationError):
-            self.add_error(None, self.refusal)
-        elif self.refusal is not None:
-            self.add_error(None, str(self.refusal) or gettext("Anda tidak berwenang menjawab temuan ini."))
+        return cleaned_data
+
+
+class FindingAnswerForm(FindingForm):
+    """A representative's answer to an open finding, validated by the workflow service itself.
+
+    ``clean()`` asks ``services.check_action_proposal`` on the locked row: a refusal is shown on
+    the form, above it when it is about a field the form lacks, with what was typed kept. Once the
+    form is valid, ``FindingAdmin.save_model`` proposes the action with ``proposal`` in the same
+    transaction, on the row as checked.
+    """
+
+    answered_by = None  # the user answering: FindingAdmin.get_form sets it on each request's class
+    proposal: dict | None = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data  # the fields' own messages first, as for any form
+        today = timezone.localdate()
+        proposal = {name: cleaned_data.get(name, "") for name in FINDING_ANSWER_FIELDS}
+        proposal.update(on=today, today=today)
+        try:
+            services.check_action_proposal(finding=self.instance, by=self.answered_by, **proposal)
+        except ValidationError as error:
+            add_model_errors(self, error)
+        except PermissionDenied as error:
+            self.add_error(None, str(error) or gettext("Anda tidak berwenang menjawab temuan ini."))
+        else:
+            self.proposal = proposal
         return cleaned_data
 
 
@@ -215,30 +245,15 @@ def _audit_id(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-class _AnswerRefused(Exception):
-    """The workflow service refused a representative's answer; the form is shown again with why."""
-
-    def __init__(self, error):
-        super().__init__(error)
-        self.error = error
-
-
-# Which form a user gets for a finding (FindingAdmin.finding_mode).
-EDIT, ANSWER, READ = "edit", "answer", "read"
-FINDING_AUDIT_FIELDS = ["audit", "clause", "grade", "description", "evidence", "due_on"]
-FINDING_ANSWER_FIELDS = ["correction", "root_cause", "corrective_action"]
-# Written only by the workflow services (and the verification actions that call them).
-FINDING_WORKFLOW_FIELDS = ["status", "action_proposed_on", "verification", "verified_by", "closed_on"]
-
-
 @admin.register(Finding)
 class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActionsMixin, RowRuleHistoryAdmin):
     """A finding's form depends on who opens it.
 
     The audit's lead auditor (or a superuser) edits what was found; the agency's representative
-    answers an open finding (correction, root cause, corrective action), and saving the answer
-    proposes the corrective action through ``services.propose_action``; everyone else reads.
-    The workflow fields are read-only for everyone.
+    answers an open finding (correction, root cause, corrective action) with ``FindingAnswerForm``:
+    the workflow service checks the answer as the form is validated, and saving it proposes the
+    corrective action through ``services.propose_action``; everyone else reads. The workflow
+    fields are read-only for everyone.
     """
 
     form = FindingForm
@@ -317,11 +332,13 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
         return readonly if mode == ANSWER else [*readonly, *FINDING_ANSWER_FIELDS]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        answering = self.finding_mode(request, obj) == ANSWER
+        if answering:
+            kwargs["form"] = FindingAnswerForm
         form = super().get_form(request, obj, change, **kwargs)
         use_clause_field(form, self._clause_set(request, obj))
-        refusal = request.__dict__.get("_finding_answer_refused")
-        if refusal is not None:
-            form = type(form.__name__, (form,), {"refusal": refusal})
+        if answering:
+            form.answered_by = request.user  # a class of its own, made for this request
         return form
 
     def _clause_set(self, request, obj) -> str:
@@ -346,31 +363,12 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
             kwargs["queryset"] = audits_changeable_by(request.user).select_related("agency")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        request._finding_change_form = True
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _AnswerRefused as refused:
-            # The first pass rolled back. The second shows the same form, with what was typed and why.
-            request._finding_answer_refused = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
     def save_model(self, request, obj, form, change):
-        if not (change and self.finding_mode(request, obj) == ANSWER):
+        if not isinstance(form, FindingAnswerForm):
             super().save_model(request, obj, form, change)
             return
-        try:
-            services.propose_action(
-                finding=obj,
-                by=request.user,
-                on=timezone.localdate(),
-                today=timezone.localdate(),
-                **{name: form.cleaned_data.get(name, "") for name in FINDING_ANSWER_FIELDS},
-            )
-        except (ValidationError, PermissionDenied) as error:
-            if request.__dict__.get("_finding_change_form"):
-                raise _AnswerRefused(error) from error
-            raise
+        # The form checked the answer on the row it locked; the service saves it, in this transaction.
+        services.propose_action(finding=obj, by=request.user, **form.proposal)
         obj.refresh_from_db()
 
     @admin.display(description=_("SKPD"), ordering="audit__agency__name")
