@@ -165,21 +165,7 @@ def run_workflow_action(
     confirmed = CONFIRM in request.POST
     form = form_class(request.POST if confirmed else None, prefix=FORM_PREFIX, initial=initial)
     if confirmed and form.is_valid():
-        applied = []
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    apply(row, form.cleaned_data)
-            except (PermissionDenied, ValidationError) as error:
-                modeladmin.message_user(
-                    request,
-                    gettext("%(row)s tidak diubah: %(reason)s") % {"row": label(row), "reason": _refusal_text(error)},
-                    messages.ERROR,
-                )
-            else:
-                applied.append(label(row))
-        if applied:
-            modeladmin.message_user(request, done % {"rows": get_text_list(applied, gettext("dan"))}, messages.SUCCESS)
+        _apply_each(modeladmin, request, rows, form.cleaned_data, apply=apply, done=done, label=label)
         return None
 
     opts = modeladmin.model._meta
@@ -200,6 +186,25 @@ def run_workflow_action(
     }
     request.current_app = modeladmin.admin_site.name
     return TemplateResponse(request, ACTION_TEMPLATE, context)
+
+
+def _apply_each(modeladmin, request, rows: list, data: dict, *, apply, done, label) -> None:
+    """``apply(row, data)`` per row in its own transaction; each refusal named, the rows applied listed."""
+    applied = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                apply(row, data)
+        except (PermissionDenied, ValidationError) as error:
+            modeladmin.message_user(
+                request,
+                gettext("%(row)s tidak diubah: %(reason)s") % {"row": label(row), "reason": _refusal_text(error)},
+                messages.ERROR,
+            )
+        else:
+            applied.append(label(row))
+    if applied:
+        modeladmin.message_user(request, done % {"rows": get_text_list(applied, gettext("dan"))}, messages.SUCCESS)
 
 
 # --- Certificates: suspend, reinstate, withdraw ---------------------------------------------------
