@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 
-from certifications.admin_workflow import SelectedIdsMixin
+from bandung_iso.admin_base import SelectedIdsMixin
 
 
 class GuardedUserAdmin(SelectedIdsMixin, UserAdmin):

@@ -1,7 +1,7 @@
 """The portal's roles: Django groups with model permissions (``setup_roles`` creates them).
 
 Model permissions say what kind of record a role may touch; the row rules in
-``accounts.rules`` say which records.
+``certifications.rules`` say which records.
 """
 
 from django.db import models
@@ -20,7 +20,7 @@ def _crud(app: str, model: str) -> list[str]:
 
 
 # "app_label.codename" for each role. Whatever a role may do to only some rows is refined
-# by accounts.rules; whatever is not listed here the role may not do at all.
+# by certifications.rules; whatever is not listed here the role may not do at all.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STAFF: [
         *_crud("agencies", "agency"),

@@ -18,6 +18,9 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 YEAR_PRECISIONS = ("year", "about_year", "by_year")
+# The earliest day a typed date may be (a public "as of" day, the day of a workflow step): a
+# bound, so that no arithmetic on a date someone typed can overflow.
+EARLIEST_DAY = datetime.date(1990, 1, 1)
 
 
 class DatePrecision(models.TextChoices):

@@ -10,9 +10,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import rules
 from agencies.models import Agency
 
+from . import rules
 from .dates import DatePrecision, add_years
 from .initial_data import AgencyRow, DataFileError, ReferenceData
 from .models import (
@@ -100,6 +100,20 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
     With ``dry_run`` the same work is done and then rolled back, so the report is exact.
     """
     report = LoadReport()
+    standards, ceremonies = _load_reference(reference, rows, report)
+    agencies = _load_agencies(rows, report)
+    for row in rows:
+        if row.certificate_standard:
+            certificate = _load_certificate(row, agencies[row.slug], standards[row.certificate_standard], report)
+            if row.ceremony:
+                _link_ceremony(row, certificate, ceremonies, report)
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+def _load_reference(reference: ReferenceData, rows: list[AgencyRow], report: LoadReport) -> tuple[dict, dict]:
+    """The standards (the file's, and those the rows name that are already stored), programme and ceremonies."""
     standards = {
         record["code"]: _upsert_record(Standard, record, key="code", where=f"standards[{i}]", report=report)
         for i, record in enumerate(reference.standards)
@@ -112,8 +126,12 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
         record["slug"]: _upsert_record(Ceremony, record, key="slug", where=f"ceremonies[{i}]", report=report)
         for i, record in enumerate(reference.ceremonies)
     }
+    return standards, ceremonies
 
-    # Parents may come later in the file than their children: agencies first, parents second.
+
+def _load_agencies(rows: list[AgencyRow], report: LoadReport) -> dict[str, Agency]:
+    """Every row's agency by slug. Parents may come later in the file than their children:
+    agencies first, parents second."""
     agencies = {}
     for row in rows:
         where = f"baris {row.line} ({row.name})"
@@ -143,64 +161,66 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
             label=row.slug,
             where=where,
         )
+    return agencies
 
-    for row in rows:
-        if not row.certificate_standard:
-            continue
-        where = f"baris {row.line} ({row.name})"
-        body = None
-        if row.certification_body:
-            body = _upsert(
-                CertificationBody,
-                lookup={"name": row.certification_body},
-                values={},
-                report=report,
-                label=row.certification_body,
-                where=f"{where}, kolom certification_body",
-            )
-        issued = row.certificate_issued
-        standard = standards[row.certificate_standard]
-        values = {
-            "agency": agencies[row.slug],
-            "standard": standard,
-            "body": body,
-            "number": row.certificate_number,
-            "issued_on": issued.value,
-            "issued_precision": issued.precision,
-            "expires_on": add_years(issued.value, issued.precision, CERTIFICATE_YEARS),
-            "expires_precision": issued.precision if issued.value else DatePrecision.UNKNOWN,
-            "source": row.source,
-            "notes": row.certificate_notes,
-        }
-        # A certificate is found by its number (within its body, or within the agency when
-        # the body is unknown); else by (agency, standard) among those whose number is
-        # unknown, which a city list that now knows the number completes, not duplicates.
-        lookup = {"agency": values["agency"], "standard": standard, "number": ""}
-        if row.certificate_number:
-            if body is not None:
-                natural = {"body": body, "number": row.certificate_number}
-            else:
-                natural = {**lookup, "body": None, "number": row.certificate_number}
-            match = Certificate.objects.filter(**natural).first() or Certificate.objects.filter(**lookup).first()
-            lookup = {"pk": match.pk} if match else natural
-        values = {key: value for key, value in values.items() if key not in lookup}
-        certificate = _upsert(
-            Certificate,
-            lookup=lookup,
-            values=values,
+
+def _load_certificate(row: AgencyRow, agency: Agency, standard: Standard, report: LoadReport) -> Certificate:
+    where = f"baris {row.line} ({row.name})"
+    body = None
+    if row.certification_body:
+        body = _upsert(
+            CertificationBody,
+            lookup={"name": row.certification_body},
+            values={},
             report=report,
-            label=f"{row.slug} {row.certificate_standard}",
-            where=where,
+            label=row.certification_body,
+            where=f"{where}, kolom certification_body",
         )
-        if row.ceremony:
-            ceremony = ceremonies.get(row.ceremony) or Ceremony.objects.get(slug=row.ceremony)
-            if not ceremony.certificates.filter(pk=certificate.pk).exists():
-                ceremony.certificates.add(certificate)
-                report.changes.append(("linked", str(Ceremony._meta.verbose_name), f"{row.ceremony} <- {row.slug}"))
+    issued = row.certificate_issued
+    values = {
+        "agency": agency,
+        "standard": standard,
+        "body": body,
+        "number": row.certificate_number,
+        "issued_on": issued.value,
+        "issued_precision": issued.precision,
+        "expires_on": add_years(issued.value, issued.precision, CERTIFICATE_YEARS),
+        "expires_precision": issued.precision if issued.value else DatePrecision.UNKNOWN,
+        "source": row.source,
+        "notes": row.certificate_notes,
+    }
+    lookup = _certificate_lookup(agency, standard, body, row.certificate_number)
+    values = {key: value for key, value in values.items() if key not in lookup}
+    return _upsert(
+        Certificate,
+        lookup=lookup,
+        values=values,
+        report=report,
+        label=f"{row.slug} {row.certificate_standard}",
+        where=where,
+    )
 
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
+
+def _certificate_lookup(agency: Agency, standard: Standard, body, number: str) -> dict:
+    """How a row's certificate is found among the stored ones.
+
+    By its number (within its body, or within the agency when the body is unknown); else by
+    (agency, standard) among those whose number is unknown, which a city list that now knows
+    the number completes, not duplicates.
+    """
+    lookup = {"agency": agency, "standard": standard, "number": ""}
+    if not number:
+        return lookup
+    natural = {"body": body, "number": number} if body is not None else {**lookup, "body": None, "number": number}
+    match = Certificate.objects.filter(**natural).first() or Certificate.objects.filter(**lookup).first()
+    return {"pk": match.pk} if match else natural
+
+
+def _link_ceremony(row: AgencyRow, certificate: Certificate, ceremonies: dict, report: LoadReport) -> None:
+    ceremony = ceremonies.get(row.ceremony) or Ceremony.objects.get(slug=row.ceremony)
+    if not ceremony.certificates.filter(pk=certificate.pk).exists():
+        ceremony.certificates.add(certificate)
+        report.changes.append(("linked", str(Ceremony._meta.verbose_name), f"{row.ceremony} <- {row.slug}"))
 
 
 # --- The finding workflow: open → action proposed → closed -------------------------------
@@ -215,6 +235,10 @@ def _locked(model, pk):
 
 def _save_with_history(instance, *, by, reason: str) -> None:
     instance.full_clean()
+    _save_validated(instance, by=by, reason=reason)
+
+
+def _save_validated(instance, *, by, reason: str) -> None:
     instance._history_user = by
     instance._change_reason = reason
     instance.save()
@@ -236,7 +260,7 @@ def _require_text(value: str, field: str, message) -> str:
 
 
 @transaction.atomic
-def propose_action(
+def check_action_proposal(
     *,
     finding: Finding,
     by,
@@ -246,7 +270,12 @@ def propose_action(
     on: datetime.date,
     today: datetime.date,
 ) -> Finding:
-    """The agency answers an open nonconformity: correction, root cause and corrective action."""
+    """The finding as ``propose_action`` would save it, checked on the locked row; nothing is written.
+
+    Refuses as ``propose_action`` does. Inside the caller's transaction the row stays locked until
+    that transaction ends, so a ``propose_action`` later in it meets the finding as checked here:
+    the admin's answer form validates with this, then saves with ``propose_action``.
+    """
     _not_after_today(on, today, field="action_proposed_on")
     finding = _locked(Finding, finding.pk)
     if finding.status != Finding.Status.OPEN:
@@ -268,7 +297,32 @@ def propose_action(
         )
     finding.action_proposed_on = on
     finding.status = Finding.Status.ACTION_PROPOSED
-    _save_with_history(finding, by=by, reason=_("Tindakan korektif diusulkan"))
+    finding.full_clean()
+    return finding
+
+
+@transaction.atomic
+def propose_action(
+    *,
+    finding: Finding,
+    by,
+    correction: str,
+    root_cause: str,
+    corrective_action: str,
+    on: datetime.date,
+    today: datetime.date,
+) -> Finding:
+    """The agency answers an open nonconformity: correction, root cause and corrective action."""
+    finding = check_action_proposal(
+        finding=finding,
+        by=by,
+        correction=correction,
+        root_cause=root_cause,
+        corrective_action=corrective_action,
+        on=on,
+        today=today,
+    )
+    _save_validated(finding, by=by, reason=_("Tindakan korektif diusulkan"))
     return finding
 
 

@@ -12,7 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-EARLIEST_DAY = datetime.date(1990, 1, 1)
+from certifications.dates import EARLIEST_DAY
+
 LATEST_YEARS_AHEAD = 10
 
 

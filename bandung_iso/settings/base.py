@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "csp",
     # django-ratelimit, with the portal's own system checks instead of its own (bandung_iso/ratelimit.py).
     "bandung_iso.ratelimit.RateLimitConfig",
+    # Infrastructure, no models: installed for its templates (admin/history_list.html).
+    "bandung_iso",
     "agencies",
     "certifications",
     "accounts",

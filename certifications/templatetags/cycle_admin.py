@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, has_role, is_programme_staff
-from certifications.admin_cycle import (
+from certifications.admin.cycle import (
     AUDIT_DUE_DAYS,
     EXPIRY_DAYS,
     STANDARD_END_DAYS,

@@ -34,7 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import ROLE_PERMISSIONS, Role
 from certifications import services
-from certifications.admin_workflow import CONFIRM
+from certifications.admin.workflow import CONFIRM
 from certifications.models import Audit, Finding
 from tests.accounts.test_history import revert_data, version_url, versions
 from tests.accounts.test_permission_matrix import (
@@ -58,7 +58,7 @@ LIMITED = [STAFF, AUDITOR, REPRESENTATIVE, NO_GROUP]
 ROLE_GROUP = {STAFF: Role.STAFF, AUDITOR: Role.AUDITOR, REPRESENTATIVE: Role.REPRESENTATIVE, NO_GROUP: None}
 REGISTRY = {model._meta.label_lower: model_admin for model, model_admin in admin.site._registry.items()}
 REGISTRY_MODELS = {model._meta.label_lower: model for model in admin.site._registry}
-# Models whose rows the role rules limit (accounts.rules, certifications.admin_workflow).
+# Models whose rows the role rules limit (certifications.rules, certifications.admin.workflow).
 ROW_RULED = ("certifications.audit", "certifications.certificate", "certifications.finding")
 
 
@@ -142,7 +142,7 @@ def _delete_rule(role, label):
 # admin without a line here fails test_every_admin_action_has_a_row_rule.
 ACTION_RULES = {
     "delete_selected": _delete_rule,
-    # Programme staff only (accounts.rules.can_change_certificate_status): never an auditor.
+    # Programme staff only (certifications.rules.can_change_certificate_status): never an auditor.
     "suspend_certificates": lambda role, label: ALL if role == STAFF else NOTHING,
     "reinstate_certificates": lambda role, label: ALL if role == STAFF else NOTHING,
     "withdraw_certificates": lambda role, label: ALL if role == STAFF else NOTHING,

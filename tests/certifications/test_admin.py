@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -949,6 +950,9 @@ class TestRepresentativeAnswersAFinding:
         assertContains(response, ANSWER["root_cause"])
         finding.refresh_from_db()
         assert (finding.status, finding.correction) == (Finding.Status.OPEN, "")
+        # Nothing was written: no new version, no entry in the admin's log.
+        assert finding.history.count() == 1
+        assert not LogEntry.objects.exists()
 
     def test_a_refusal_about_a_field_outside_the_form_is_shown_above_it(self, client, representative):
         # The workflow refuses an answer dated before the audit began (here: an audit not yet started).
@@ -965,11 +969,11 @@ class TestRepresentativeAnswersAFinding:
         assert finding.status == Finding.Status.OPEN
 
     def test_a_permission_refused_by_the_workflow_is_a_form_error(self, client, representative, finding, monkeypatch):
-        # Between the page's check and the service's (a race), the service has the last word.
+        # Between the page's check and the service's on the locked row (a race), the service has the last word.
         def refuse(**kwargs):
             raise PermissionDenied("Hanya wakil manajemen SKPD ini yang dapat menjawab temuannya.")
 
-        monkeypatch.setattr(services, "propose_action", refuse)
+        monkeypatch.setattr(services, "check_action_proposal", refuse)
         response = logged_in(client, representative).post(url(Finding, "change", finding.pk), ANSWER)
         assert response.status_code == 200
         assert response.context["adminform"].form.non_field_errors() == [

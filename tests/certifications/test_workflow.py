@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.roles import Role
 from certifications.models import Finding
-from certifications.services import close_finding, propose_action, return_finding
+from certifications.services import check_action_proposal, close_finding, propose_action, return_finding
 from tests.factories import AgencyFactory, AuditFactory, FindingFactory, RoleUserFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
@@ -101,6 +101,19 @@ def test_the_representative_proposes_an_action(people):
     assert entry.history_change_reason == "Tindakan korektif diusulkan"
     assert entry.status == Finding.Status.ACTION_PROPOSED
     assert Finding.history.filter(id=finding.pk).count() == 2  # created, then answered
+
+
+def test_checking_a_proposal_writes_nothing(people):
+    """The admin's answer form validates with the check; only propose_action saves."""
+    finding = open_finding(people)
+    before = row(finding)
+    checked = check_action_proposal(
+        finding=finding, by=people["representative"], **ACTION, on=D(2012, 4, 2), today=D(2012, 4, 2)
+    )
+    assert (checked.status, checked.action_proposed_on) == (Finding.Status.ACTION_PROPOSED, D(2012, 4, 2))
+    assert checked.corrective_action == ACTION["corrective_action"]
+    assert row(finding) == before
+    assert Finding.history.filter(id=finding.pk).count() == 1
 
 
 @pytest.mark.parametrize("verifier", ["lead", "staff", "superuser"])
@@ -209,17 +222,20 @@ def propose_as(who):
 
 
 NOT_YOURS = "Hanya wakil manajemen SKPD ini yang dapat menjawab temuannya."
+# The check the admin's answer form runs refuses exactly as the step does.
+PROPOSAL_STEPS = pytest.mark.parametrize("step", [propose_action, check_action_proposal], ids=["propose", "check"])
 
 
 @pytest.mark.parametrize(
     "who", ["other_representative", "lead", "other_auditor", "staff", "plain_staff_account", "inactive_representative"]
 )
-def test_only_the_agencys_representative_proposes(people, who):
+@PROPOSAL_STEPS
+def test_only_the_agencys_representative_proposes(people, who, step):
     if who == "inactive_representative":
         people[who] = people["representative"]
         people[who].is_active = False
         people[who].save()
-    refused(propose_action, open_finding(people), PermissionDenied, NOT_YOURS, **propose_as(who)(people, None))
+    refused(step, open_finding(people), PermissionDenied, NOT_YOURS, **propose_as(who)(people, None))
 
 
 @pytest.mark.parametrize(
@@ -230,7 +246,8 @@ def test_only_the_agencys_representative_proposes(people, who):
         pytest.param("noted", "dicatat, tanpa tindakan", id="observation"),
     ],
 )
-def test_only_an_open_finding_can_be_answered(people, state, shown):
+@PROPOSAL_STEPS
+def test_only_an_open_finding_can_be_answered(people, state, shown, step):
     if state == "proposed":
         finding = proposed_finding(people)
     elif state == "closed":
@@ -238,14 +255,15 @@ def test_only_an_open_finding_can_be_answered(people, state, shown):
     else:
         finding = FindingFactory(audit=people["audit"], clause="5.1", grade=Finding.Grade.OBSERVATION)
     message = f"Hanya temuan berstatus terbuka yang dapat dijawab; status temuan ini: {shown}."
-    refused(propose_action, finding, ValidationError, message, **propose_as("representative")(people, finding))
+    refused(step, finding, ValidationError, message, **propose_as("representative")(people, finding))
 
 
+@PROPOSAL_STEPS
 @pytest.mark.parametrize("blank", ["", "   ", "\n\t"])
-def test_a_proposal_needs_a_corrective_action(people, blank):
+def test_a_proposal_needs_a_corrective_action(people, blank, step):
     kwargs = propose_as("representative")(people, None, corrective_action=blank)
     refused(
-        propose_action,
+        step,
         open_finding(people),
         ValidationError,
         "Tindakan korektif wajib diisi sebelum temuan diusulkan selesai atau ditutup.",
@@ -254,10 +272,11 @@ def test_a_proposal_needs_a_corrective_action(people, blank):
     )
 
 
-def test_a_proposal_dated_before_the_audit_is_refused(people):
+@PROPOSAL_STEPS
+def test_a_proposal_dated_before_the_audit_is_refused(people, step):
     kwargs = propose_as("representative")(people, None, on=D(2012, 2, 29))
     refused(
-        propose_action,
+        step,
         open_finding(people),
         ValidationError,
         "Tanggal usulan tidak boleh sebelum audit dimulai (2012-03-01).",

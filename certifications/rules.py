@@ -7,9 +7,9 @@ these functions decide which ones. The admin applies them in ``get_queryset`` an
 
 from django.db.models import Q, QuerySet
 
-from certifications.models import Audit, Finding, FindingStatus
+from accounts.roles import Role, has_role, is_programme_staff
 
-from .roles import Role, has_role, is_programme_staff
+from .models import Audit, Finding, FindingStatus
 
 
 def audits_visible_to(user, audits: QuerySet | None = None) -> QuerySet:

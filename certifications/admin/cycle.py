@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .cycle import cycle_annotations, lapsing_standard_certificates, next_audit_of, next_audits
-from .dates import DatePrecision
-from .models import Certificate
+from ..cycle import cycle_annotations, lapsing_standard_certificates, next_audit_of, next_audits
+from ..dates import DatePrecision
+from ..models import Certificate
 
 # How far ahead staff are warned. The admin index panel uses the same numbers.
 AUDIT_DUE_DAYS = 60

@@ -24,12 +24,10 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import rules
-from portal.params import EARLIEST_DAY
-
-from . import services
-from .forms import DayInput
-from .models import Audit, Certificate, CertificateStatus, Finding
+from .. import rules, services
+from ..dates import EARLIEST_DAY
+from ..forms import DayInput
+from ..models import Audit, Certificate, CertificateStatus, Finding
 
 ACTION_TEMPLATE = "admin/certifications/workflow_action.html"
 # Marks the second POST (the filled-in form) of an action; the first comes from the changelist.
@@ -125,34 +123,7 @@ def _merge_actions(modeladmin, request, actions: dict, names) -> dict:
     return actions
 
 
-class SelectedIdsMixin:
-    """An action POSTed with selected ids that are no primary key is refused by name, never a 500.
-
-    Django filters the list with the posted ids as they are: ``abc``, a NUL byte or a number past
-    the column's range raise in the database layer before any action runs.
-    """
-
-    def response_action(self, request, queryset):
-        pk = self.opts.pk
-        bad = []
-        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-            try:
-                pk.run_validators(pk.to_python(value))
-            except ValidationError:
-                bad.append(value)
-        if bad:
-            # Escaped: the values are whatever was posted, control characters included.
-            shown = ", ".join(value[:40].encode("unicode_escape").decode("ascii") for value in bad[:5])
-            self.message_user(
-                request,
-                gettext("Baris yang dipilih tidak dikenal: %(values)s. Tidak ada yang diubah.") % {"values": shown},
-                messages.ERROR,
-            )
-            return None
-        return super().response_action(request, queryset)
-
-
-def _report_dropped(modeladmin, request, rows: list) -> None:
+def report_dropped(modeladmin, request, rows: list) -> None:
     """Selected ids that are not among the rows the user may act on: dropped, and said so (not named)."""
     if request.POST.get("select_across") == "1":
         return
@@ -187,28 +158,14 @@ def run_workflow_action(
     A row the service refuses (PermissionDenied, ValidationError) is named with the message and
     left unchanged; the others are applied. The form keeps what was typed when it is invalid.
     """
-    _report_dropped(modeladmin, request, rows)
+    report_dropped(modeladmin, request, rows)
     if not rows:
         modeladmin.message_user(request, gettext("Tidak ada baris yang dapat diproses."), messages.WARNING)
         return None
     confirmed = CONFIRM in request.POST
     form = form_class(request.POST if confirmed else None, prefix=FORM_PREFIX, initial=initial)
     if confirmed and form.is_valid():
-        applied = []
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    apply(row, form.cleaned_data)
-            except (PermissionDenied, ValidationError) as error:
-                modeladmin.message_user(
-                    request,
-                    gettext("%(row)s tidak diubah: %(reason)s") % {"row": label(row), "reason": _refusal_text(error)},
-                    messages.ERROR,
-                )
-            else:
-                applied.append(label(row))
-        if applied:
-            modeladmin.message_user(request, done % {"rows": get_text_list(applied, gettext("dan"))}, messages.SUCCESS)
+        _apply_each(modeladmin, request, rows, form.cleaned_data, apply=apply, done=done, label=label)
         return None
 
     opts = modeladmin.model._meta
@@ -229,6 +186,25 @@ def run_workflow_action(
     }
     request.current_app = modeladmin.admin_site.name
     return TemplateResponse(request, ACTION_TEMPLATE, context)
+
+
+def _apply_each(modeladmin, request, rows: list, data: dict, *, apply, done, label) -> None:
+    """``apply(row, data)`` per row in its own transaction; each refusal named, the rows applied listed."""
+    applied = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                apply(row, data)
+        except (PermissionDenied, ValidationError) as error:
+            modeladmin.message_user(
+                request,
+                gettext("%(row)s tidak diubah: %(reason)s") % {"row": label(row), "reason": _refusal_text(error)},
+                messages.ERROR,
+            )
+        else:
+            applied.append(label(row))
+    if applied:
+        modeladmin.message_user(request, done % {"rows": get_text_list(applied, gettext("dan"))}, messages.SUCCESS)
 
 
 # --- Certificates: suspend, reinstate, withdraw ---------------------------------------------------

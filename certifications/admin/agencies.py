@@ -1,3 +1,9 @@
+"""Agencies (SKPD), with their certificates inline.
+
+The agency admin lives with certifications because its form embeds certificates: the agencies
+app, below certifications, may not import them.
+"""
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -5,37 +11,27 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_history import RowRuleHistoryAdmin
 from accounts.roles import Role
-from certifications.admin import CERTIFICATE_STATUS_FIELDS, ModelErrorsForm
-from certifications.admin_workflow import SelectedIdsMixin
-from certifications.models import Certificate
+from agencies.models import Agency
+from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 
-from .models import Agency
+from ..models import Certificate
+from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
-class CertifiedTodayFilter(admin.SimpleListFilter):
+class CertifiedTodayFilter(YesNoListFilter):
     """Agencies holding a certificate in force today (``timezone.localdate()``), or not."""
 
     title = _("status sertifikat hari ini")
     parameter_name = "sertifikat_hari_ini"
+    yes_label = _("bersertifikat hari ini")
+    no_label = _("tidak bersertifikat hari ini")
 
-    CERTIFIED = "ya"
-    NOT_CERTIFIED = "tidak"
+    def yes(self, queryset, *, on):
+        return queryset.certified(on=on)
 
-    def lookups(self, request, model_admin):
-        return [
-            (self.CERTIFIED, _("bersertifikat hari ini")),
-            (self.NOT_CERTIFIED, _("tidak bersertifikat hari ini")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == self.CERTIFIED:
-            return queryset.certified(on=today)
-        if self.value() == self.NOT_CERTIFIED:
-            return queryset.not_certified(on=today)
-        return queryset
+    def no(self, queryset, *, on):
+        return queryset.not_certified(on=on)
 
 
 class CertificateInline(admin.StackedInline):

@@ -1,0 +1,141 @@
+"""Standards, certification bodies and certificates."""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
+
+from ..models import Certificate, CertificationBody, Standard
+from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
+from .cycle import CertificateCycleMixin
+from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMixin
+
+# The workflow services and the status actions write these; no change form does.
+CERTIFICATE_STATUS_FIELDS = ["status", "status_changed_on", "status_reason"]
+
+
+class ExpiryYearFilter(YearListFilter):
+    title = _("tahun kedaluwarsa")
+    parameter_name = "tahun_kedaluwarsa"
+    field_name = "expires_on"
+
+
+class ValidTodayFilter(YesNoListFilter):
+    """Certificates in force today (``Certificate.objects.valid``), or not."""
+
+    title = _("berlaku hari ini")
+    parameter_name = "berlaku_hari_ini"
+    yes_label = _("berlaku hari ini")
+    no_label = _("tidak berlaku hari ini")
+
+    def yes(self, queryset, *, on):
+        return queryset.filter(pk__in=Certificate.objects.valid(on=on).values("pk"))
+
+    def no(self, queryset, *, on):
+        return queryset.exclude(pk__in=Certificate.objects.valid(on=on).values("pk"))
+
+
+@admin.register(Standard)
+class StandardAdmin(SelectedIdsMixin, admin.ModelAdmin):
+    list_display = ["code", "title", "published_on", "certificates_valid_until"]
+    search_fields = ["code", "title"]
+    fieldsets = [
+        (None, {"fields": ["code", "title"]}),
+        (_("Tanggal"), {"fields": ["published_on", "certificates_valid_until"]}),
+        (_("Sumber"), {"fields": ["source"]}),
+    ]
+
+
+@admin.register(CertificationBody)
+class CertificationBodyAdmin(SelectedIdsMixin, admin.ModelAdmin):
+    list_display = ["name", "accreditation_reference", "website"]
+    search_fields = ["name", "accreditation_reference"]
+    fields = ["name", "accreditation_reference", "website", "notes"]
+    # A typed address without a scheme is an https one (Django 6 makes this the default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Certificate)
+class CertificateAdmin(
+    SelectedIdsMixin,
+    CertificateStatusActionsMixin,
+    CertificateCycleMixin,
+    RefuseDeleteWithFindingsMixin,
+    RowRuleHistoryAdmin,
+):
+    list_display = [
+        "agency",
+        "standard",
+        "number_display",
+        "body",
+        "issued",
+        "expires",
+        "status",
+        "valid_today",
+    ]
+    list_filter = [
+        ValidTodayFilter,
+        "status",
+        ExpiryYearFilter,
+        "standard",
+        "body",
+        "agency__kind",
+    ]
+    search_fields = ["agency__name", "agency__short_name", "number", "body__name"]
+    list_select_related = ["agency", "standard", "body"]
+    autocomplete_fields = ["agency", "standard", "body"]
+    form = ModelErrorsForm
+    readonly_fields = [*CERTIFICATE_STATUS_FIELDS, "status_changes"]
+    # The only empty cell in the list is an unknown certification body.
+    empty_value_display = _("tidak diketahui")
+    fieldsets = [
+        (None, {"fields": ["agency", "standard", "body", "number", "scope"]}),
+        (
+            _("Tanggal"),
+            {
+                "fields": [("issued_on", "issued_precision"), ("expires_on", "expires_precision")],
+                "description": DATE_PRECISION_DESCRIPTION,
+            },
+        ),
+        (
+            _("Perubahan status"),
+            {
+                "fields": [*CERTIFICATE_STATUS_FIELDS, "status_changes"],
+                "description": _(
+                    "Status berubah hanya melalui tindakan Bekukan, Pulihkan dan Cabut di daftar sertifikat, "
+                    "yang mencatat tanggal, alasan dan pengubahnya."
+                ),
+            },
+        ),
+        (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        # __str__ uses agency and standard: the autocomplete answers need them too.
+        valid_today = Certificate.objects.valid(on=timezone.localdate()).filter(pk=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("agency", "standard", "body")
+            .annotate(valid_today=Exists(valid_today))
+        )
+
+    @admin.display(description=_("nomor sertifikat"), ordering="number")
+    def number_display(self, obj):
+        return obj.number or _("tidak diketahui")
+
+    @admin.display(description=_("terbit"), ordering="issued_on")
+    def issued(self, obj):
+        return obj.issued_display
+
+    @admin.display(description=pgettext_lazy("column of expiry dates", "kedaluwarsa"), ordering="expires_on")
+    def expires(self, obj):
+        return obj.expires_display
+
+    @admin.display(description=_("berlaku hari ini"), boolean=True, ordering="valid_today")
+    def valid_today(self, obj):
+        return obj.valid_today
