@@ -12,6 +12,7 @@ from certifications.models import Audit, Ceremony, Certificate, FindingGrade, Pr
 from . import figures
 from .charts import BarChart, LineChart, bar_chart, line_chart
 from .models import TroubledStretch
+from .params import AsOf
 
 ATTENTION_DAYS = figures.EXPIRING_DAYS  # the stored "expiring" figure looks this far ahead
 REASONS = figures.REASONS
@@ -66,10 +67,8 @@ class Dashboard:
         return self.newest_record is not None and (self.today - self.newest_record).days > STALE_AFTER_DAYS
 
 
-def report_day(programme: Programme, *, today: datetime.date, chosen: datetime.date | None) -> datetime.date:
-    """The day the dashboard leads with: the visitor's, else the deadline once it has passed, else today."""
-    if chosen is not None:
-        return chosen
+def default_day(programme: Programme, *, today: datetime.date) -> datetime.date:
+    """The day the dashboard leads with unless the visitor chose one: the deadline once it has passed, else today."""
     return programme.deadline if today > programme.deadline else today
 
 
@@ -91,8 +90,8 @@ def certified_series(*, since: datetime.date | None, until: datetime.date) -> li
     return list(zip(days, figures.values([("certified", day) for day in days]), strict=True))
 
 
-def build(programme: Programme, *, today: datetime.date, chosen: datetime.date | None = None) -> Dashboard:
-    day = report_day(programme, today=today, chosen=chosen)
+def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboard:
+    day = as_of.day
 
     state = figures.current()
     constants = figures.constants()
@@ -171,7 +170,7 @@ def build(programme: Programme, *, today: datetime.date, chosen: datetime.date |
         programme=programme,
         today=today,
         day=day,
-        chosen=chosen is not None,
+        chosen=as_of.chosen,
         lead=lead,
         at_today=at_today,
         lapsed_standards=[

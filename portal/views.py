@@ -6,7 +6,7 @@ from bandung_iso.public_cache import public_page
 from certifications.models import Programme
 
 from . import dashboard
-from .params import AsOfForm, BadParameter, bad_request, cleaned
+from .params import AsOfForm, BadParameter, bad_request, parse
 
 
 @require_safe
@@ -14,13 +14,15 @@ from .params import AsOfForm, BadParameter, bad_request, cleaned
 def home(request):
     """The dashboard: the programme's standing on its deadline (or a chosen day) and today."""
     try:
-        chosen = cleaned(AsOfForm, request)["per"]
+        form = parse(AsOfForm, request)
     except BadParameter as error:
         return bad_request(request, error)
     programme = Programme.objects.current()
     board = None
     if programme is not None:
-        board = dashboard.build(programme, today=timezone.localdate(), chosen=chosen)
+        today = timezone.localdate()
+        as_of = form.as_of(default=dashboard.default_day(programme, today=today))
+        board = dashboard.build(programme, today=today, as_of=as_of)
     return render(request, "portal/dashboard.html", {"programme": programme, "board": board})
 
 

@@ -271,11 +271,11 @@ def test_head_is_allowed(client):
     assert client.head("/").status_code == 200
 
 
-def test_report_day():
+def test_default_day():
+    """Without ?per= the dashboard leads with the deadline once it has passed, else today (a chosen day: above)."""
     programme = ProgrammeFactory.build(deadline=D(2013, 12, 31))
-    assert dashboard.report_day(programme, today=D(2026, 1, 1), chosen=None) == D(2013, 12, 31)
-    assert dashboard.report_day(programme, today=D(2013, 6, 1), chosen=None) == D(2013, 6, 1)
-    assert dashboard.report_day(programme, today=D(2026, 1, 1), chosen=D(2012, 1, 1)) == D(2012, 1, 1)
+    assert dashboard.default_day(programme, today=D(2026, 1, 1)) == D(2013, 12, 31)
+    assert dashboard.default_day(programme, today=D(2013, 6, 1)) == D(2013, 6, 1)
 
 
 def test_certified_series_counts_each_year_end():
