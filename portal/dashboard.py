@@ -54,7 +54,6 @@ class Dashboard:
     audits: dict
     findings: list
     newest_record: datetime.date | None
-    notes: list = field(default_factory=list)
     # cycle.LapsingStandard per standard ending within STANDARD_END_NOTICE_DAYS of the day.
     lapsing: list = field(default_factory=list)
 
@@ -77,17 +76,6 @@ def series_days(*, since: datetime.date | None, until: datetime.date) -> list[da
     first_year = (since.year - 1) if since else until.year
     first_year = max(min(first_year, until.year), until.year - 40)
     return [datetime.date(year, 12, 31) for year in range(first_year, until.year)] + [until]
-
-
-def certified_series(*, since: datetime.date | None, until: datetime.date) -> list[tuple[datetime.date, int]]:
-    """Certified agencies at each year's end from the year before ``since`` to ``until``.
-
-    The same answer as ``Agency.objects.certified(on=day).count()`` for each day, in one query
-    (once the figures are current: see ``portal.figures``).
-    """
-    figures.current()
-    days = series_days(since=since, until=until)
-    return list(zip(days, figures.values([("certified", day) for day in days]), strict=True))
 
 
 def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboard:
