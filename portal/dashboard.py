@@ -8,18 +8,16 @@ from django.db.models import F, Prefetch, Q
 from agencies.models import Agency
 from certifications.cycle import lapsing_standard_agencies
 from certifications.models import Audit, Ceremony, Certificate, FindingGrade, Programme, Progress, Standard
+from certifications.notice import EXPIRY_NOTICE_DAYS, STANDARD_END_NOTICE_DAYS
 
 from . import figures
 from .charts import BarChart, LineChart, bar_chart, line_chart
 from .models import TroubledStretch
 from .params import AsOf
 
-ATTENTION_DAYS = figures.EXPIRING_DAYS  # the stored "expiring" figure looks this far ahead
 REASONS = figures.REASONS
 ATTENTION_ROWS = 10
 STALE_AFTER_DAYS = 365
-# How long before a standard's end of validity the dashboard names the agencies still holding only it.
-STANDARD_END_NOTICE_DAYS = 365
 
 
 @dataclass
@@ -28,6 +26,7 @@ class Attention:
 
     rows: list
     total: int
+    within_days: int | None = None  # how far ahead the list looks, for a list of what is coming
 
     @property
     def more(self) -> int:
@@ -131,7 +130,7 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
     ):
         stretch.agency.status = stretch.status
         troubled.append(stretch.agency)
-    expiring = Certificate.objects.expiring(on=day, within_days=ATTENTION_DAYS).select_related("agency", "standard")
+    expiring = Certificate.objects.expiring(on=day, within_days=EXPIRY_NOTICE_DAYS).select_related("agency", "standard")
 
     ceremony = (
         Ceremony.objects.filter(Q(held_on__lte=day) | Q(held_on__isnull=True))
@@ -172,7 +171,9 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
         kinds=bar_chart(kind_rows),
         kind_rows=kind_rows,
         suspended_or_withdrawn=Attention(rows=troubled, total=got["troubled", day]),
-        expiring=Attention(rows=list(expiring[:ATTENTION_ROWS]), total=got["expiring", day]),
+        expiring=Attention(
+            rows=list(expiring[:ATTENTION_ROWS]), total=got["expiring", day], within_days=EXPIRY_NOTICE_DAYS
+        ),
         ceremony=ceremony,
         audits=audits,
         findings=findings,
