@@ -1,11 +1,10 @@
 """The public register's query parameters: search, filters, sort whitelist, page and "as of" day."""
 
-from django import forms
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from portal.params import AsOfForm
+from portal.params import AsOfForm, FilterField, PageField, SearchField, SortField
 
 from .models import AgencyKind, AgencyStatus
 
@@ -36,29 +35,11 @@ SORTS = {
 class AgencyRegisterForm(AsOfForm):
     """``?q=&jenis=&status=&urut=&per=&halaman=``; a bad value is a 400 naming its parameter."""
 
-    q = forms.CharField(
-        label=_("Nama atau singkatan"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    jenis = forms.ChoiceField(
-        label=_("Jenis"),
-        required=False,
-        choices=[("", _("Semua jenis")), *AgencyKind.choices],
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Semua status")), *AgencyStatus.choices],
-    )
-    urut = forms.ChoiceField(
-        label=_("Urutkan"),
-        required=False,
-        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
-    )
-    # Any text: Paginator.get_page() turns 'abc', '0' or a huge number into a page that exists.
-    halaman = forms.CharField(required=False)
+    q = SearchField(label=_("Nama atau singkatan"))
+    jenis = FilterField(label=_("Jenis"), choices=AgencyKind.choices, everything=_("Semua jenis"))
+    status = FilterField(label=_("Status"), choices=AgencyStatus.choices, everything=_("Semua status"))
+    urut = SortField(label=_("Urutkan"), sorts=SORTS, default=DEFAULT_SORT)
+    halaman = PageField()
 
     field_order = ["q", "jenis", "status", "per", "urut"]
 
@@ -66,10 +47,7 @@ class AgencyRegisterForm(AsOfForm):
         super().__init__(*args, **kwargs)
         self.fields["per"].help_text = _("TTTT-BB-HH, misalnya 2013-12-31. Kosongkan untuk hari ini.")
 
-    def clean_urut(self):
-        return self.cleaned_data["urut"] or DEFAULT_SORT
-
-
-def ordering(key: str) -> tuple:
-    """The order_by() arguments for a whitelisted sort key."""
-    return SORTS[key][1]
+    @property
+    def ordering(self) -> tuple:
+        """The order_by() arguments for the whitelisted sort the visitor asked for."""
+        return self.fields["urut"].ordering(self.cleaned_data["urut"])

@@ -61,9 +61,6 @@ class AgencyQuerySet(PublicDataQuerySet):
             )
         )
 
-    def active(self):
-        return self.filter(is_active=True)
-
     def certified(self, *, on: datetime.date):
         """Agencies holding a certificate that is valid on ``on`` (see ``Certificate.objects.valid``)."""
         from certifications.models import Certificate

@@ -20,9 +20,9 @@ from certifications.models import (
     FindingGrade,
     FindingStatus,
 )
-from portal.params import AsOfForm, BadParameter, bad_request, cleaned
+from portal.params import AsOfForm, BadParameter, bad_request, parse
 
-from .forms import DEFAULT_SORT, PER_PAGE, AgencyRegisterForm, ordering
+from .forms import DEFAULT_SORT, PER_PAGE, AgencyRegisterForm
 from .models import Agency, AgencyStatus
 
 # The register's parameters in the order their links spell them.
@@ -41,11 +41,6 @@ def _link(path: str, values: dict) -> str:
             continue
         pairs.append((key, value.isoformat() if isinstance(value, datetime.date) else value))
     return f"{path}?{urlencode(pairs)}" if pairs else path
-
-
-def _per_suffix(day: datetime.date, chosen: bool) -> str:
-    """``?per=...`` for links to other agency pages, so the visitor stays on the chosen day."""
-    return "?" + urlencode({"per": day.isoformat()}) if chosen else ""
 
 
 def _label_statuses(agencies) -> list:
@@ -69,19 +64,19 @@ def _sort_header(path: str, base: dict, key: str, current: str) -> dict:
 def agency_list(request):
     """Every agency with its kind and its status on the day, searchable, filterable, sortable, paged."""
     try:
-        params = cleaned(AgencyRegisterForm, request)
+        form = parse(AgencyRegisterForm, request)  # shown again with what the visitor typed
     except BadParameter as error:
         return bad_request(request, error)
-    form = AgencyRegisterForm(request.GET)  # shown again with what the visitor typed
-    chosen = params["per"] is not None
-    day = params["per"] or timezone.localdate()
+    params = form.cleaned_data
+    as_of = form.as_of()
+    day = as_of.day
 
     agencies = Agency.objects.with_status(on=day).search(params["q"])
     if params["jenis"]:
         agencies = agencies.filter(kind=params["jenis"])
     if params["status"]:
         agencies = agencies.filter(status=params["status"])
-    page = Paginator(agencies.order_by(*ordering(params["urut"])), PER_PAGE).get_page(params["halaman"])
+    page = Paginator(agencies.order_by(*form.ordering), PER_PAGE).get_page(params["halaman"])
     page.object_list = _label_statuses(page.object_list)
 
     # How every agency stands on the day, whatever the search: one grouped query.
@@ -100,12 +95,12 @@ def agency_list(request):
         "form": form,
         "page": page,
         "day": day,
-        "chosen": chosen,
+        "chosen": as_of.chosen,
         "today": timezone.localdate(),
         "filtered": bool(params["q"] or params["jenis"] or params["status"]),
         "today_url": _link(path, {**base, "per": None}),
         "reset_url": _link(path, per_only),
-        "per_suffix": _per_suffix(day, chosen),
+        "per_suffix": as_of.query,
         "summary": [
             {
                 "status": status,
@@ -162,11 +157,11 @@ def _finding_table(agency) -> dict:
 def agency_detail(request, slug):
     """One agency: what is known of it, its status on the day, its certificates, audits and finding counts."""
     try:
-        day = cleaned(AsOfForm, request)["per"]
+        form = parse(AsOfForm, request)  # shown again with what the visitor typed
     except BadParameter as error:
         return bad_request(request, error)
-    chosen = day is not None
-    day = day or timezone.localdate()
+    as_of = form.as_of()
+    day = as_of.day
 
     agency = get_object_or_404(Agency.objects.with_status(on=day).select_related("parent"), slug=slug)
     agency.status_label = AgencyStatus(agency.status).label
@@ -185,10 +180,10 @@ def agency_detail(request, slug):
     context = {
         "agency": agency,
         "day": day,
-        "chosen": chosen,
+        "chosen": as_of.chosen,
         "today": timezone.localdate(),
-        "form": AsOfForm(request.GET),
-        "per_suffix": _per_suffix(day, chosen),
+        "form": form,
+        "per_suffix": as_of.query,
         "children": children,
         "certificates": certificates,
         "audits": audits,

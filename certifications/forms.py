@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.params import AsOfField
+from portal.params import AsOfField, AsOfForm
 
 from .models import Certificate, CertificationBody
 
@@ -27,7 +27,7 @@ class DayInput(WithoutNul, forms.DateInput):
     """A text box, not type="date": a browser empties a date box holding an impossible day, losing what was typed."""
 
 
-class CertificateCheckForm(forms.Form):
+class CertificateCheckForm(AsOfForm):
     """``?nomor=`` (required when checking), ``?lembaga=`` (a body's id) and ``?per=`` (a day)."""
 
     nomor = forms.CharField(
@@ -58,6 +58,8 @@ class CertificateCheckForm(forms.Form):
         help_text=_("Kosongkan untuk hari ini. Format TTTT-BB-HH, misalnya 2013-12-31."),
         widget=DayInput(format="%Y-%m-%d", attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    field_order = CHECK_PARAMETERS
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

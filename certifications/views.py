@@ -34,7 +34,7 @@ def certificate_check(request):
         return render(request, "certifications/certificate_check.html", context, status=400)
 
     number, body = form.cleaned_data["nomor"], form.body
-    day = form.cleaned_data["per"] or today
+    day = form.as_of(default=today).day
     found = Certificate.objects.with_number(number).select_related("agency", "standard", "body")
     if body is not None:
         found = found.filter(body=body)

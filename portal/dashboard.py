@@ -8,17 +8,16 @@ from django.db.models import F, Prefetch, Q
 from agencies.models import Agency
 from certifications.cycle import lapsing_standard_agencies
 from certifications.models import Audit, Ceremony, Certificate, FindingGrade, Programme, Progress, Standard
+from certifications.notice import EXPIRY_NOTICE_DAYS, STANDARD_END_NOTICE_DAYS
 
 from . import figures
 from .charts import BarChart, LineChart, bar_chart, line_chart
 from .models import TroubledStretch
+from .params import AsOf
 
-ATTENTION_DAYS = figures.EXPIRING_DAYS  # the stored "expiring" figure looks this far ahead
 REASONS = figures.REASONS
 ATTENTION_ROWS = 10
 STALE_AFTER_DAYS = 365
-# How long before a standard's end of validity the dashboard names the agencies still holding only it.
-STANDARD_END_NOTICE_DAYS = 365
 
 
 @dataclass
@@ -27,6 +26,7 @@ class Attention:
 
     rows: list
     total: int
+    within_days: int | None = None  # how far ahead the list looks, for a list of what is coming
 
     @property
     def more(self) -> int:
@@ -53,7 +53,6 @@ class Dashboard:
     audits: dict
     findings: list
     newest_record: datetime.date | None
-    notes: list = field(default_factory=list)
     # cycle.LapsingStandard per standard ending within STANDARD_END_NOTICE_DAYS of the day.
     lapsing: list = field(default_factory=list)
 
@@ -66,10 +65,8 @@ class Dashboard:
         return self.newest_record is not None and (self.today - self.newest_record).days > STALE_AFTER_DAYS
 
 
-def report_day(programme: Programme, *, today: datetime.date, chosen: datetime.date | None) -> datetime.date:
-    """The day the dashboard leads with: the visitor's, else the deadline once it has passed, else today."""
-    if chosen is not None:
-        return chosen
+def default_day(programme: Programme, *, today: datetime.date) -> datetime.date:
+    """The day the dashboard leads with unless the visitor chose one: the deadline once it has passed, else today."""
     return programme.deadline if today > programme.deadline else today
 
 
@@ -80,19 +77,8 @@ def series_days(*, since: datetime.date | None, until: datetime.date) -> list[da
     return [datetime.date(year, 12, 31) for year in range(first_year, until.year)] + [until]
 
 
-def certified_series(*, since: datetime.date | None, until: datetime.date) -> list[tuple[datetime.date, int]]:
-    """Certified agencies at each year's end from the year before ``since`` to ``until``.
-
-    The same answer as ``Agency.objects.certified(on=day).count()`` for each day, in one query
-    (once the figures are current: see ``portal.figures``).
-    """
-    figures.current()
-    days = series_days(since=since, until=until)
-    return list(zip(days, figures.values([("certified", day) for day in days]), strict=True))
-
-
-def build(programme: Programme, *, today: datetime.date, chosen: datetime.date | None = None) -> Dashboard:
-    day = report_day(programme, today=today, chosen=chosen)
+def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboard:
+    day = as_of.day
 
     state = figures.current()
     constants = figures.constants()
@@ -144,7 +130,7 @@ def build(programme: Programme, *, today: datetime.date, chosen: datetime.date |
     ):
         stretch.agency.status = stretch.status
         troubled.append(stretch.agency)
-    expiring = Certificate.objects.expiring(on=day, within_days=ATTENTION_DAYS).select_related("agency", "standard")
+    expiring = Certificate.objects.expiring(on=day, within_days=EXPIRY_NOTICE_DAYS).select_related("agency", "standard")
 
     ceremony = (
         Ceremony.objects.filter(Q(held_on__lte=day) | Q(held_on__isnull=True))
@@ -171,7 +157,7 @@ def build(programme: Programme, *, today: datetime.date, chosen: datetime.date |
         programme=programme,
         today=today,
         day=day,
-        chosen=chosen is not None,
+        chosen=as_of.chosen,
         lead=lead,
         at_today=at_today,
         lapsed_standards=[
@@ -185,7 +171,9 @@ def build(programme: Programme, *, today: datetime.date, chosen: datetime.date |
         kinds=bar_chart(kind_rows),
         kind_rows=kind_rows,
         suspended_or_withdrawn=Attention(rows=troubled, total=got["troubled", day]),
-        expiring=Attention(rows=list(expiring[:ATTENTION_ROWS]), total=got["expiring", day]),
+        expiring=Attention(
+            rows=list(expiring[:ATTENTION_ROWS]), total=got["expiring", day], within_days=EXPIRY_NOTICE_DAYS
+        ),
         ceremony=ceremony,
         audits=audits,
         findings=findings,

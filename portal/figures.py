@@ -33,12 +33,10 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyStatus
 from certifications.models import Audit, Ceremony, Certificate, CertificateStatus, Finding, FindingStatus, Standard
+from certifications.notice import EXPIRY_NOTICE_DAYS
 
 from .models import Figure, FigureChange, FigureState, TroubledStretch
 
-# How far ahead the dashboard's "expiring" list looks: a certificate ceasing to be valid within
-# this many days of the day shown. Baked into the stored figures (changing it needs a rebuild).
-EXPIRING_DAYS = 90
 # Figures that do not depend on the day are stored once, from the first day there is.
 ALWAYS = datetime.date.min
 REASONS = ("expired", "standard_lapsed", "suspended", "withdrawn")
@@ -212,13 +210,13 @@ def compute(
     for certificate in certificates:
         by_agency[certificate.agency].append(certificate)
         # Expiring: valid on the day and ceasing (printed expiry or the standard's end) within
-        # EXPIRING_DAYS of it, i.e. from that many days before the earlier of the two.
+        # EXPIRY_NOTICE_DAYS of it, i.e. from that many days before the earlier of the two.
         stretch = certificate.valid_stretch()
         if stretch:
             ends = certificate.expires_on
             if certificate.standard_ends is not None:
                 ends = min(ends, certificate.standard_ends)
-            first = max(stretch[0], _minus(ends, EXPIRING_DAYS))
+            first = max(stretch[0], _minus(ends, EXPIRY_NOTICE_DAYS))
             if first <= stretch[1]:
                 result.stretch("expiring", first, _next(stretch[1]))
     for agency, rows in by_agency.items():

@@ -1,12 +1,17 @@
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from agencies.models import Agency
 from bandung_iso.public_cache import public_page
-from certifications.models import Programme
+from certifications.dates import DatePrecision
+from certifications.models import Audit, Ceremony, Certificate, Programme, Standard
+from certifications.services import CERTIFICATE_YEARS
 
 from . import dashboard
-from .params import AsOfForm, BadParameter, bad_request, cleaned
+from .params import AsOfForm, BadParameter, bad_request, parse
 
 
 @require_safe
@@ -14,13 +19,15 @@ from .params import AsOfForm, BadParameter, bad_request, cleaned
 def home(request):
     """The dashboard: the programme's standing on its deadline (or a chosen day) and today."""
     try:
-        chosen = cleaned(AsOfForm, request)["per"]
+        form = parse(AsOfForm, request)
     except BadParameter as error:
         return bad_request(request, error)
     programme = Programme.objects.current()
     board = None
     if programme is not None:
-        board = dashboard.build(programme, today=timezone.localdate(), chosen=chosen)
+        today = timezone.localdate()
+        as_of = form.as_of(default=dashboard.default_day(programme, today=today))
+        board = dashboard.build(programme, today=today, as_of=as_of)
     return render(request, "portal/dashboard.html", {"programme": programme, "board": board})
 
 
@@ -32,15 +39,6 @@ def about(request):
     Every number is read from the database in a fixed number of queries: one aggregate per
     table, one grouped query for the agencies' sources, and the short reference tables.
     """
-    # Imported here so that this view's change stays inside this function of a shared file.
-    from django.db.models import Count, Q
-    from django.utils.translation import gettext_lazy as _
-
-    from agencies.models import Agency
-    from certifications.dates import DatePrecision
-    from certifications.models import Audit, Ceremony, Certificate, Standard
-    from certifications.services import CERTIFICATE_YEARS
-
     sources_shown = 10
     agencies = Agency.objects.aggregate(total=Count("pk"), unconfirmed=Count("pk", filter=Q(name_confirmed=False)))
     certificates = Certificate.objects.aggregate(

@@ -28,13 +28,15 @@ from agencies.models import Agency
 from certifications import cycle
 from certifications.dates import DatePrecision
 from certifications.models import Certificate, Finding, FindingStatus
+from certifications.notice import (
+    AUDIT_DUE_NOTICE_DAYS,
+    EXPIRY_NOTICE_DAYS,
+    FINDING_DUE_NOTICE_DAYS,
+    STANDARD_END_NOTICE_DAYS,
+)
 
 from .models import Reminder
 
-FINDING_DAYS = 14
-AUDIT_DAYS = 60
-EXPIRY_DAYS = 90
-STANDARD_END_DAYS = 365
 DESCRIPTION_CHARS = 120
 
 
@@ -206,14 +208,14 @@ def _lapsing_item(certificate: Certificate, *, on: datetime.date) -> Item:
 
 def _staff_sections(*, on: datetime.date) -> list[tuple[str, list[Item]]]:
     """What programme staff are told, the same for every one of them (three queries)."""
-    audits = [_audit_due_item(item, on=on) for item in cycle.audits_due(on=on, within_days=AUDIT_DAYS)]
+    audits = [_audit_due_item(item, on=on) for item in cycle.audits_due(on=on, within_days=AUDIT_DUE_NOTICE_DAYS)]
     lapsing = [
         _lapsing_item(certificate, on=on)
-        for certificate in cycle.lapsing_standard_certificates(on=on, within_days=STANDARD_END_DAYS)
+        for certificate in cycle.lapsing_standard_certificates(on=on, within_days=STANDARD_END_NOTICE_DAYS)
     ]
     expiring = [
         _expiring_item(certificate, on=on)
-        for certificate in Certificate.objects.expiring(on=on, within_days=EXPIRY_DAYS)
+        for certificate in Certificate.objects.expiring(on=on, within_days=EXPIRY_NOTICE_DAYS)
         .select_related("agency", "standard")
         .order_by("expires_on", "agency__name", "pk")
     ]
@@ -222,15 +224,15 @@ def _staff_sections(*, on: datetime.date) -> list[tuple[str, list[Item]]]:
     return [
         (
             _("Audit surveilans dan resertifikasi yang terlambat atau jatuh tempo dalam %(days)d hari")
-            % {"days": AUDIT_DAYS},
+            % {"days": AUDIT_DUE_NOTICE_DAYS},
             audits,
         ),
         (
             _("SKPD yang hanya memegang sertifikat dengan standar yang berakhir dalam %(days)d hari")
-            % {"days": STANDARD_END_DAYS},
+            % {"days": STANDARD_END_NOTICE_DAYS},
             lapsing,
         ),
-        (_("Sertifikat yang berakhir dalam %(days)d hari") % {"days": EXPIRY_DAYS}, expiring),
+        (_("Sertifikat yang berakhir dalam %(days)d hari") % {"days": EXPIRY_NOTICE_DAYS}, expiring),
     ]
 
 
@@ -239,7 +241,7 @@ def plan_reminders(*, on: datetime.date) -> list[Message]:
 
     Users without an email address are included: the caller reports them.
     """
-    last_day = on + datetime.timedelta(days=FINDING_DAYS)
+    last_day = on + datetime.timedelta(days=FINDING_DUE_NOTICE_DAYS)
     # Open nonconformities due by last_day (overdue ones included), and, for their lead
     # auditor, those whose action awaits verification whatever their due date.
     findings = list(
@@ -290,12 +292,12 @@ def plan_reminders(*, on: datetime.date) -> list[Message]:
         message.add(_("Temuan yang menunggu verifikasi Anda sebagai ketua auditor"), awaiting.get(user.pk, ()))
         message.add(
             _("Temuan audit yang Anda pimpin: batas waktu dalam %(days)d hari atau sudah lewat")
-            % {"days": FINDING_DAYS},
+            % {"days": FINDING_DUE_NOTICE_DAYS},
             led_due.get(user.pk, ()),
         )
         message.add(
             _("Temuan SKPD yang Anda wakili: batas waktu dalam %(days)d hari atau sudah lewat")
-            % {"days": FINDING_DAYS},
+            % {"days": FINDING_DUE_NOTICE_DAYS},
             agency_due.get(user.pk, ()),
         )
         if user.in_staff_role:

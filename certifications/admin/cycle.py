@@ -17,26 +17,22 @@ from django.utils.translation import gettext_lazy as _
 from ..cycle import cycle_annotations, lapsing_standard_certificates, next_audit_of, next_audits
 from ..dates import DatePrecision
 from ..models import Certificate
-
-# How far ahead staff are warned. The admin index panel uses the same numbers.
-AUDIT_DUE_DAYS = 60
-EXPIRY_DAYS = 90
-STANDARD_END_DAYS = 365
+from ..notice import AUDIT_DUE_NOTICE_DAYS, EXPIRY_NOTICE_DAYS, STANDARD_END_NOTICE_DAYS
 
 
 class NextAuditFilter(admin.SimpleListFilter):
-    """Certificates whose next cycle audit is overdue today, or due within the next 60 days."""
+    """Certificates whose next cycle audit is overdue today, or due within ``AUDIT_DUE_NOTICE_DAYS``."""
 
     title = _("audit berikutnya")
     parameter_name = "audit_berikutnya"
 
     OVERDUE = "terlambat"
-    DUE_SOON = "60_hari"
+    DUE_SOON = f"{AUDIT_DUE_NOTICE_DAYS}_hari"
 
     def lookups(self, request, model_admin):
         return [
             (self.OVERDUE, _("terlambat")),
-            (self.DUE_SOON, _("jatuh tempo dalam %(days)d hari") % {"days": AUDIT_DUE_DAYS}),
+            (self.DUE_SOON, _("jatuh tempo dalam %(days)d hari") % {"days": AUDIT_DUE_NOTICE_DAYS}),
         ]
 
     def queryset(self, request, queryset):
@@ -51,7 +47,7 @@ class NextAuditFilter(admin.SimpleListFilter):
         if value == self.OVERDUE:
             chosen = [item.certificate.pk for item in items if item.is_overdue(on=today)]
         else:
-            chosen = [item.certificate.pk for item in items if 0 <= item.days_left(on=today) <= AUDIT_DUE_DAYS]
+            chosen = [item.certificate.pk for item in items if 0 <= item.days_left(on=today) <= AUDIT_DUE_NOTICE_DAYS]
         return queryset.filter(pk__in=chosen)
 
 
@@ -62,16 +58,16 @@ class EndingFilter(admin.SimpleListFilter):
     title = _("berakhir")
     parameter_name = "berakhir"
 
-    EXPIRING = "90_hari"
-    STANDARD_ENDING = "standar_365_hari"
+    EXPIRING = f"{EXPIRY_NOTICE_DAYS}_hari"
+    STANDARD_ENDING = f"standar_{STANDARD_END_NOTICE_DAYS}_hari"
 
     def lookups(self, request, model_admin):
         return [
-            (self.EXPIRING, _("dalam %(days)d hari") % {"days": EXPIRY_DAYS}),
+            (self.EXPIRING, _("dalam %(days)d hari") % {"days": EXPIRY_NOTICE_DAYS}),
             (
                 self.STANDARD_ENDING,
                 _("standarnya berakhir dalam %(days)d hari, tanpa sertifikat standar baru")
-                % {"days": STANDARD_END_DAYS},
+                % {"days": STANDARD_END_NOTICE_DAYS},
             ),
         ]
 
@@ -81,9 +77,9 @@ class EndingFilter(admin.SimpleListFilter):
             return queryset
         today = timezone.localdate()
         if value == self.EXPIRING:
-            ending = Certificate.objects.expiring(on=today, within_days=EXPIRY_DAYS)
+            ending = Certificate.objects.expiring(on=today, within_days=EXPIRY_NOTICE_DAYS)
         elif value == self.STANDARD_ENDING:
-            ending = lapsing_standard_certificates(on=today, within_days=STANDARD_END_DAYS)
+            ending = lapsing_standard_certificates(on=today, within_days=STANDARD_END_NOTICE_DAYS)
         else:
             raise IncorrectLookupParameters(value)
         return queryset.filter(pk__in=ending.order_by().values("pk"))
@@ -147,7 +143,7 @@ class CertificateCycleMixin:
             "today": today,
             "rows": rows,
             "overdue": sum(row["overdue"] for row in rows),
-            "due_soon_days": AUDIT_DUE_DAYS,
+            "due_soon_days": AUDIT_DUE_NOTICE_DAYS,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.schedule_template, context)

@@ -16,15 +16,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, has_role, is_programme_staff
-from certifications.admin.cycle import (
-    AUDIT_DUE_DAYS,
-    EXPIRY_DAYS,
-    STANDARD_END_DAYS,
-    EndingFilter,
-    NextAuditFilter,
-)
+from certifications.admin.cycle import EndingFilter, NextAuditFilter
 from certifications.cycle import audits_due, lapsing_standard_agencies
 from certifications.models import OPEN_STATUSES, Certificate, Finding, FindingGrade
+from certifications.notice import AUDIT_DUE_NOTICE_DAYS, EXPIRY_NOTICE_DAYS, STANDARD_END_NOTICE_DAYS
 
 register = template.Library()
 
@@ -70,15 +65,15 @@ def _standard_end(standard) -> str:
 
 def _staff_tasks(on: datetime.date) -> list[Task]:
     """Four queries: the cycle, expiring certificates, the two finding counts, the lapsing standard."""
-    due = audits_due(on=on, within_days=AUDIT_DUE_DAYS)
+    due = audits_due(on=on, within_days=AUDIT_DUE_NOTICE_DAYS)
     overdue_audits = sum(1 for item in due if item.is_overdue(on=on))
-    expiring = Certificate.objects.expiring(on=on, within_days=EXPIRY_DAYS).count()
+    expiring = Certificate.objects.expiring(on=on, within_days=EXPIRY_NOTICE_DAYS).count()
     open_findings = Q(status__in=OPEN_STATUSES)
     findings = Finding.objects.aggregate(
         major=Count("pk", filter=open_findings & Q(grade=FindingGrade.MAJOR)),
         overdue=Count("pk", filter=open_findings & Q(due_on__lt=on)),
     )
-    lapsing = lapsing_standard_agencies(on=on, within_days=STANDARD_END_DAYS)
+    lapsing = lapsing_standard_agencies(on=on, within_days=STANDARD_END_NOTICE_DAYS)
     lapsing_detail = "; ".join(_standard_end(group.standard) for group in lapsing)
     tasks = [
         Task(
@@ -87,12 +82,13 @@ def _staff_tasks(on: datetime.date) -> list[Task]:
             _changelist("certificate", **{NextAuditFilter.parameter_name: NextAuditFilter.OVERDUE}),
         ),
         Task(
-            _("Audit surveilans atau resertifikasi yang jatuh tempo dalam %(days)d hari") % {"days": AUDIT_DUE_DAYS},
+            _("Audit surveilans atau resertifikasi yang jatuh tempo dalam %(days)d hari")
+            % {"days": AUDIT_DUE_NOTICE_DAYS},
             len(due) - overdue_audits,
             _changelist("certificate", **{NextAuditFilter.parameter_name: NextAuditFilter.DUE_SOON}),
         ),
         Task(
-            _("Sertifikat yang berakhir dalam %(days)d hari") % {"days": EXPIRY_DAYS},
+            _("Sertifikat yang berakhir dalam %(days)d hari") % {"days": EXPIRY_NOTICE_DAYS},
             expiring,
             _changelist("certificate", **{EndingFilter.parameter_name: EndingFilter.EXPIRING}),
         ),
@@ -108,7 +104,7 @@ def _staff_tasks(on: datetime.date) -> list[Task]:
         ),
         Task(
             _("SKPD yang hanya memegang sertifikat dengan standar yang berakhir dalam %(days)d hari")
-            % {"days": STANDARD_END_DAYS},
+            % {"days": STANDARD_END_NOTICE_DAYS},
             sum(len(group.agencies) for group in lapsing),
             _changelist("certificate", **{EndingFilter.parameter_name: EndingFilter.STANDARD_ENDING}),
             lapsing_detail,

@@ -147,13 +147,11 @@ def test_a_blank_looking_source_is_refused_by_full_clean():
 # Queries ---------------------------------------------------------------------------------
 
 
-def test_active_and_unconfirmed():
-    active_confirmed = AgencyFactory(is_active=True, name_confirmed=True)
-    inactive = AgencyFactory(is_active=False, name_confirmed=True)
+def test_unconfirmed():
+    AgencyFactory(is_active=True, name_confirmed=True)
+    AgencyFactory(is_active=False, name_confirmed=True)
     unconfirmed = AgencyFactory(is_active=True, name_confirmed=False)
-    assert set(Agency.objects.active()) == {active_confirmed, unconfirmed}
     assert set(Agency.objects.unconfirmed()) == {unconfirmed}
-    assert inactive not in Agency.objects.active()
 
 
 def test_certified_and_not_certified_partition_the_agencies():
@@ -186,12 +184,10 @@ def test_certified_follows_the_certificate_validity_rules():
     assert agency in Agency.objects.not_certified(on=datetime.date(2013, 6, 1))
 
 
-def test_certified_queries_compose_with_active():
+def test_an_agency_no_longer_active_still_counts_on_the_days_it_held_a_certificate():
     inactive = AgencyFactory(is_active=False)
     CertificateFactory(agency=inactive)
-    on = datetime.date(2013, 6, 1)
-    assert list(Agency.objects.certified(on=on)) == [inactive]
-    assert not Agency.objects.active().certified(on=on).exists()
+    assert list(Agency.objects.certified(on=datetime.date(2013, 6, 1))) == [inactive]
 
 
 # Text and options ------------------------------------------------------------------------

@@ -271,28 +271,31 @@ def test_head_is_allowed(client):
     assert client.head("/").status_code == 200
 
 
-def test_report_day():
+def test_default_day():
+    """Without ?per= the dashboard leads with the deadline once it has passed, else today (a chosen day: above)."""
     programme = ProgrammeFactory.build(deadline=D(2013, 12, 31))
-    assert dashboard.report_day(programme, today=D(2026, 1, 1), chosen=None) == D(2013, 12, 31)
-    assert dashboard.report_day(programme, today=D(2013, 6, 1), chosen=None) == D(2013, 6, 1)
-    assert dashboard.report_day(programme, today=D(2026, 1, 1), chosen=D(2012, 1, 1)) == D(2012, 1, 1)
+    assert dashboard.default_day(programme, today=D(2026, 1, 1)) == D(2013, 12, 31)
+    assert dashboard.default_day(programme, today=D(2013, 6, 1)) == D(2013, 6, 1)
 
 
-def test_certified_series_counts_each_year_end():
+def test_the_chart_over_time_counts_each_year_end_then_today(client):
+    ProgrammeFactory()
     CertificateFactory(
         issued_on=D(2012, 12, 31),
         issued_precision=DatePrecision.YEAR,
         expires_on=D(2015, 12, 31),
         expires_precision=DatePrecision.YEAR,
     )
-    series = dashboard.certified_series(since=D(2012, 12, 31), until=D(2016, 3, 1))
-    assert series == [
+    points = [(point.day, point.value) for point in client.get("/").context["board"].series.points]
+    today = timezone.localdate()
+    assert points == [
         (D(2011, 12, 31), 0),
         (D(2012, 12, 31), 1),
         (D(2013, 12, 31), 1),
         (D(2014, 12, 31), 1),
         (D(2015, 12, 31), 1),
-        (D(2016, 3, 1), 0),
+        *((D(year, 12, 31), 0) for year in range(2016, today.year)),
+        (today, 0),
     ]
 
 

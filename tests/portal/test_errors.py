@@ -12,17 +12,18 @@ from django.test import Client, RequestFactory
 from django.urls import path
 
 from bandung_iso import urls as site_urls
-from portal.params import BadParameter, as_of, bad_request
+from portal.params import AsOfForm, BadParameter, bad_request, parse
+from tests.factories import AgencyFactory
 
 SECRET = "rahasia-di-jejak-galat"
 
 
 def probe_as_of(request):
     try:
-        day, _chosen = as_of(request)
+        form = parse(AsOfForm, request)
     except BadParameter as error:
         return bad_request(request, error)
-    return HttpResponse(day.isoformat())
+    return HttpResponse(form.as_of().day.isoformat())
 
 
 def probe_crash(request):
@@ -115,6 +116,28 @@ def test_the_probe_accepts_a_good_day(client):
     """The probe above is a real parser: a good day passes, so the 400s are about the value."""
     response = client.get("/uji/per/", {"per": "2013-12-31"})
     assert (response.status_code, response.content) == (200, b"2013-12-31")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2013-02-30", "Tanggal harus berbentuk TTTT-BB-HH dan ada di kalender, misalnya 2013-12-31."),
+        ("1\x00", "Tanggal harus berbentuk TTTT-BB-HH dan ada di kalender, misalnya 2013-12-31."),
+        ("1989-12-31", "Tanggal harus antara 1990-01-01 dan "),
+    ],
+)
+def test_every_page_reads_per_with_the_same_parser(client, value, message):
+    """The dashboard, the register, an agency's page and the certificate check refuse a bad day alike."""
+    slug = AgencyFactory().slug
+    pages = [("/", {}), ("/skpd/", {}), (f"/skpd/{slug}/", {}), ("/verifikasi/", {"nomor": "X"})]
+    for url, others in pages:
+        response = client.get(url, {**others, "per": value})
+        assert response.status_code == 400, url
+        html = response.content.decode()
+        assert "<code>per</code>" in html, url
+        assert message in html, url
+        assert "\x00" not in html
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from agencies.models import Agency, AgencyStatus
 from certifications.dates import DatePrecision
 from certifications.models import Audit, Certificate, CertificateStatus, Finding, FindingGrade, Programme
+from certifications.notice import EXPIRY_NOTICE_DAYS
 from portal import figures
 from portal.models import Figure, FigureChange, FigureState, TroubledStretch
 from tests.factories import (
@@ -108,7 +109,7 @@ def probe_days(dates: list, rng) -> list[datetime.date]:
     """Every date in the records, the days either side, and some between."""
     days = {d + delta for d in dates for delta in (-ONE, datetime.timedelta(0), ONE)}
     days |= {
-        d - datetime.timedelta(days=figures.EXPIRING_DAYS) + delta
+        d - datetime.timedelta(days=EXPIRY_NOTICE_DAYS) + delta
         for d in dates
         for delta in (-ONE, datetime.timedelta(0), ONE)
     }
@@ -125,7 +126,7 @@ def expected(day: datetime.date, programme: Programme) -> dict:
         "certified": progress.certified,
         **{name: getattr(progress, name) for name in figures.REASONS},
         "troubled": len(troubled),
-        "expiring": Certificate.objects.expiring(on=day, within_days=figures.EXPIRING_DAYS).count(),
+        "expiring": Certificate.objects.expiring(on=day, within_days=EXPIRY_NOTICE_DAYS).count(),
         "audits": Audit.objects.filter(starts_on__lte=day).count(),
     }
     for kind in Agency.Kind.values:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from certifications.notice import FINDING_DUE_NOTICE_DAYS
 from reminders.services import send_reminders
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -24,8 +25,9 @@ def parse_day(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Mengirim pengingat harian lewat email: kepada wakil manajemen SKPD dan ketua auditor tentang temuan "
-        "yang batas waktunya 14 hari lagi atau sudah lewat, dan kepada Staf Pemkot tentang audit surveilans, "
-        "sertifikat yang segera berakhir, dan sertifikat yang standarnya segera tidak berlaku. Satu pesan per "
+        f"yang batas waktunya {FINDING_DUE_NOTICE_DAYS} hari lagi atau sudah lewat, dan kepada Staf Pemkot tentang "
+        "audit surveilans, sertifikat yang segera berakhir, dan sertifikat yang standarnya segera tidak berlaku. "
+        "Satu pesan per "
         "orang per hari: menjalankan ulang pada hari yang sama tidak mengirim apa pun yang sudah terkirim. "
         "Untuk cron harian."
     )
