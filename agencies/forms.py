@@ -22,6 +22,22 @@ def _rank(field: str, values) -> Case:
     )
 
 
+# ?jenis= keeps the Indonesian words the register's links have always carried (public parameters
+# are in Bahasa Indonesia; the stored values are English), in the kinds' own order.
+KINDS_BY_PARAMETER = {
+    "sekretariat": AgencyKind.SECRETARIAT,
+    "dinas": AgencyKind.DEPARTMENT,
+    "badan": AgencyKind.BOARD,
+    "kantor": AgencyKind.OFFICE,
+    "inspektorat": AgencyKind.INSPECTORATE,
+    "satpol_pp": AgencyKind.CIVIL_SERVICE_POLICE,
+    "kecamatan": AgencyKind.DISTRICT,
+    "rumah_sakit": AgencyKind.HOSPITAL,
+    "puskesmas": AgencyKind.HEALTH_CENTRE,
+    "lainnya": AgencyKind.OTHER,
+    "tidak_diketahui": AgencyKind.UNKNOWN,
+}
+
 # The whitelist: a public key, its label, and the ordering it stands for. Nothing else reaches order_by().
 SORTS = {
     "nama": (_("Nama (A–Z)"), (Lower("name").asc(), "pk")),
@@ -34,7 +50,10 @@ SORTS = {
 
 
 class AgencyRegisterForm(AsOfForm):
-    """``?q=&jenis=&status=&urut=&per=&halaman=``; a bad value is a 400 naming its parameter."""
+    """``?q=&jenis=&status=&urut=&per=&halaman=``; a bad value is a 400 naming its parameter.
+
+    Cleaned, ``jenis`` is the public word and ``kind`` the ``AgencyKind`` it stands for ("" for all).
+    """
 
     q = forms.CharField(
         label=_("Nama atau singkatan"),
@@ -45,7 +64,7 @@ class AgencyRegisterForm(AsOfForm):
     jenis = forms.ChoiceField(
         label=_("Jenis"),
         required=False,
-        choices=[("", _("Semua jenis")), *AgencyKind.choices],
+        choices=[("", _("Semua jenis")), *((key, kind.label) for key, kind in KINDS_BY_PARAMETER.items())],
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -68,6 +87,12 @@ class AgencyRegisterForm(AsOfForm):
 
     def clean_urut(self):
         return self.cleaned_data["urut"] or DEFAULT_SORT
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # "jenis" stays the public word, for the links; "kind" is the stored value it stands for.
+        cleaned_data["kind"] = KINDS_BY_PARAMETER.get(cleaned_data.get("jenis"), "")
+        return cleaned_data
 
 
 def ordering(key: str) -> tuple:

@@ -65,26 +65,26 @@ def assert_bad_parameter(response, parameter: str) -> None:
 def one_of_each():
     """On 2013-12-31: one agency in each status, with kinds and short names to search and sort by."""
     certified = CertificateFactory(
-        agency=AgencyFactory(name="Dinas Kebudayaan", short_name="Disbud", kind=Agency.Kind.DINAS)
+        agency=AgencyFactory(name="Dinas Kebudayaan", short_name="Disbud", kind=Agency.Kind.DEPARTMENT)
     ).agency
     suspended = CertificateFactory(
-        agency=AgencyFactory(name="Badan Kepegawaian Daerah", short_name="BKD", kind=Agency.Kind.BADAN),
+        agency=AgencyFactory(name="Badan Kepegawaian Daerah", short_name="BKD", kind=Agency.Kind.BOARD),
         status=Certificate.Status.SUSPENDED,
         status_changed_on=D(2013, 6, 1),
         status_reason="Audit surveilans tidak dilaksanakan.",
     ).agency
     withdrawn = CertificateFactory(
-        agency=AgencyFactory(name="Kecamatan Coblong", kind=Agency.Kind.KECAMATAN),
+        agency=AgencyFactory(name="Kecamatan Coblong", kind=Agency.Kind.DISTRICT),
         status=Certificate.Status.WITHDRAWN,
         status_changed_on=D(2013, 7, 1),
         status_reason="Dicabut lembaga.",
     ).agency
     expired = CertificateFactory(
-        agency=AgencyFactory(name="Puskesmas Garuda", kind=Agency.Kind.PUSKESMAS),
+        agency=AgencyFactory(name="Puskesmas Garuda", kind=Agency.Kind.HEALTH_CENTRE),
         issued_on=D(2009, 1, 1),
         expires_on=D(2011, 12, 31),
     ).agency
-    not_yet = AgencyFactory(name="Sekretariat Daerah", short_name="Setda", kind=Agency.Kind.SEKRETARIAT)
+    not_yet = AgencyFactory(name="Sekretariat Daerah", short_name="Setda", kind=Agency.Kind.SECRETARIAT)
     return {
         AgencyStatus.CERTIFIED: certified,
         AgencyStatus.SUSPENDED: suspended,
@@ -165,7 +165,7 @@ def test_filter_by_kind(client, one_of_each, kind, expected):
 
 
 def test_filters_combine(client, one_of_each):
-    AgencyFactory(name="Dinas Pendidikan", kind=Agency.Kind.DINAS)
+    AgencyFactory(name="Dinas Pendidikan", kind=Agency.Kind.DEPARTMENT)
     response = client.get(REGISTER, {"per": DAY, "jenis": "dinas", "status": "not_yet"})
     assert names(response) == ["Dinas Pendidikan"]
 
@@ -305,7 +305,7 @@ def test_page_numbers_are_tolerated(client, value, page):
 
 def test_paging_keeps_every_parameter(client):
     for number in range(30):
-        AgencyFactory(name=f"Dinas Nomor {number:02d} & co", kind=Agency.Kind.DINAS)
+        AgencyFactory(name=f"Dinas Nomor {number:02d} & co", kind=Agency.Kind.DEPARTMENT)
     response = client.get(REGISTER, {"q": "& co", "jenis": "dinas", "urut": "-nama", "per": DAY})
     assert names(response)[0] == "Dinas Nomor 29 & co"
     assert response.context["next_url"] == "/skpd/?q=%26+co&jenis=dinas&urut=-nama&per=2013-12-31&halaman=2"
@@ -381,7 +381,7 @@ def test_agency_page_shows_what_is_known(client):
     agency = AgencyFactory(
         name="Puskesmas Margahayu Raya",
         short_name="PKM MR",
-        kind=Agency.Kind.PUSKESMAS,
+        kind=Agency.Kind.HEALTH_CENTRE,
         parent=parent,
         source="Perda 13/2007",
         notes="Di bawah Dinas Kesehatan.",
