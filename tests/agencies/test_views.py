@@ -164,6 +164,44 @@ def test_filter_by_kind(client, one_of_each, kind, expected):
     assert f'<option value="{kind}" selected>' in html(response)
 
 
+# The register's ?jenis= words, as its links have always spelled them; the stored values are English.
+JENIS = [
+    ("sekretariat", "Sekretariat", Agency.Kind.SECRETARIAT),
+    ("dinas", "Dinas", Agency.Kind.DEPARTMENT),
+    ("badan", "Badan", Agency.Kind.BOARD),
+    ("kantor", "Kantor", Agency.Kind.OFFICE),
+    ("inspektorat", "Inspektorat", Agency.Kind.INSPECTORATE),
+    ("satpol_pp", "Satuan Polisi Pamong Praja", Agency.Kind.CIVIL_SERVICE_POLICE),
+    ("kecamatan", "Kecamatan", Agency.Kind.DISTRICT),
+    ("rumah_sakit", "Rumah sakit", Agency.Kind.HOSPITAL),
+    ("puskesmas", "Puskesmas", Agency.Kind.HEALTH_CENTRE),
+    ("lainnya", "Lainnya", Agency.Kind.OTHER),
+    ("tidak_diketahui", "Belum diketahui", Agency.Kind.UNKNOWN),
+]
+
+
+def test_the_kind_options_are_the_indonesian_words_in_the_registers_order(client):
+    select = re.search(r'<select name="jenis".*?</select>', html(client.get(REGISTER)), flags=re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    assert options == [("", "Semua jenis"), *((word, label) for word, label, _kind in JENIS)]
+
+
+@pytest.mark.parametrize(("word", "label", "kind"), JENIS)
+def test_an_old_kind_link_finds_the_agencies_of_that_kind(client, word, label, kind):
+    AgencyFactory(name=f"SKPD {label}", kind=kind)
+    AgencyFactory(name="SKPD lain", kind=Agency.Kind.BOARD if kind == Agency.Kind.OTHER else Agency.Kind.OTHER)
+    response = client.get(REGISTER, {"jenis": word, "urut": "-nama"})
+    assert names(response) == [f"SKPD {label}"]
+    # The links the page writes carry the same word.
+    assert response.context["sort"]["nama"]["url"] == f"/skpd/?jenis={word}"
+    assert f'<option value="{word}" selected>' in html(response)
+
+
+@pytest.mark.parametrize("stored", ["department", "district", "unknown"])
+def test_the_stored_english_value_is_not_a_public_parameter(client, stored):
+    assert_bad_parameter(client.get(REGISTER, {"jenis": stored}), "jenis")
+
+
 def test_filters_combine(client, one_of_each):
     AgencyFactory(name="Dinas Pendidikan", kind=Agency.Kind.DEPARTMENT)
     response = client.get(REGISTER, {"per": DAY, "jenis": "dinas", "status": "not_yet"})
