@@ -16,17 +16,23 @@ SOURCE_REQUIRED = _("Setiap SKPD wajib mencatat sumbernya.")
 
 
 class AgencyKind(models.TextChoices):
-    SEKRETARIAT = "sekretariat", _("Sekretariat")
-    DINAS = "dinas", _("Dinas")
-    BADAN = "badan", _("Badan")
-    KANTOR = "kantor", _("Kantor")
-    INSPEKTORAT = "inspektorat", _("Inspektorat")
-    SATPOL_PP = "satpol_pp", _("Satuan Polisi Pamong Praja")
-    KECAMATAN = "kecamatan", _("Kecamatan")
-    RUMAH_SAKIT = "rumah_sakit", _("Rumah sakit")
-    PUSKESMAS = "puskesmas", _("Puskesmas")
-    OTHER = "lainnya", _("Lainnya")
-    UNKNOWN = "tidak_diketahui", _("Belum diketahui")
+    """The kinds of perangkat daerah, in the order of the SKPD register (the register sorts by it).
+
+    The public register's ``?jenis=`` spells them in Bahasa Indonesia: see
+    ``agencies.forms.KINDS_BY_PARAMETER``.
+    """
+
+    SECRETARIAT = "secretariat", _("Sekretariat")
+    DEPARTMENT = "department", _("Dinas")
+    BOARD = "board", _("Badan")
+    OFFICE = "office", _("Kantor")
+    INSPECTORATE = "inspectorate", _("Inspektorat")
+    CIVIL_SERVICE_POLICE = "civil_service_police", _("Satuan Polisi Pamong Praja")
+    DISTRICT = "district", _("Kecamatan")
+    HOSPITAL = "hospital", _("Rumah sakit")
+    HEALTH_CENTRE = "health_centre", _("Puskesmas")
+    OTHER = "other", _("Lainnya")
+    UNKNOWN = "unknown", _("Belum diketahui")
 
 
 class AgencyStatus(models.TextChoices):

@@ -73,7 +73,7 @@ def agency_list(request):
 
     agencies = Agency.objects.with_status(on=day).search(params["q"])
     if params["jenis"]:
-        agencies = agencies.filter(kind=params["jenis"])
+        agencies = agencies.filter(kind=params["kind"])
     if params["status"]:
         agencies = agencies.filter(status=params["status"])
     page = Paginator(agencies.order_by(*form.ordering), PER_PAGE).get_page(params["halaman"])

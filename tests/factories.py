@@ -61,7 +61,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Dinas Uji {n}")
     slug = factory.Sequence(lambda n: f"dinas-uji-{n}")
-    kind = Agency.Kind.DINAS
+    kind = Agency.Kind.DEPARTMENT
     name_confirmed = True
     source = "Data uji"
 

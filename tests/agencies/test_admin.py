@@ -54,7 +54,7 @@ def agency_form(**overrides):
         "name": "Dinas Kependudukan dan Pencatatan Sipil",
         "short_name": "Disdukcapil",
         "slug": "dinas-kependudukan-dan-pencatatan-sipil",
-        "kind": Agency.Kind.DINAS,
+        "kind": Agency.Kind.DEPARTMENT,
         "parent": "",
         "is_active": "on",
         "name_confirmed": "on",
@@ -130,7 +130,7 @@ def test_post_add_form_creates_an_agency(staff_client):
     assertRedirects(response, CHANGELIST)
     agency = Agency.objects.get()
     assert agency.name == "Dinas Kependudukan dan Pencatatan Sipil"
-    assert agency.kind == Agency.Kind.DINAS
+    assert agency.kind == Agency.Kind.DEPARTMENT
     assert agency.is_active
     assert agency.name_confirmed
 
@@ -372,10 +372,10 @@ def test_today_is_the_local_date_in_jakarta(staff_client, monkeypatch):
 
 
 def test_other_filters(staff_client):
-    AgencyFactory(name="Kecamatan Coblong", kind=Agency.Kind.KECAMATAN, name_confirmed=False)
+    AgencyFactory(name="Kecamatan Coblong", kind=Agency.Kind.DISTRICT, name_confirmed=False)
     AgencyFactory(name="Dinas Lama", is_active=False)
 
-    assert names(staff_client.get(CHANGELIST, {"kind__exact": "kecamatan"})) == {"Kecamatan Coblong"}
+    assert names(staff_client.get(CHANGELIST, {"kind__exact": "district"})) == {"Kecamatan Coblong"}
     assert names(staff_client.get(CHANGELIST, {"name_confirmed__exact": "0"})) == {"Kecamatan Coblong"}
     assert names(staff_client.get(CHANGELIST, {"is_active__exact": "0"})) == {"Dinas Lama"}
 

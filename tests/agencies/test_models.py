@@ -76,6 +76,14 @@ CASES = [
         id="agency_kind_valid",
     ),
     pytest.param(
+        lambda: AgencyFactory.build(kind="dinas"),  # the value stored before migration 0004
+        "kind",
+        INVALID_CHOICE,
+        "agency_kind_valid",
+        None,
+        id="agency_kind_valid_old_value",
+    ),
+    pytest.param(
         own_parent,
         "parent",
         "Sebuah SKPD tidak dapat menjadi induk dirinya sendiri.",
@@ -123,7 +131,7 @@ def test_database_refuses_the_row(build, field, message, constraint, sqlite_uniq
 
 def test_a_valid_agency_passes_full_clean_and_saves():
     parent = AgencyFactory(name="Dinas Kesehatan")
-    agency = AgencyFactory.build(name="Puskesmas Ahmad Yani", parent=parent, kind=Agency.Kind.PUSKESMAS)
+    agency = AgencyFactory.build(name="Puskesmas Ahmad Yani", parent=parent, kind=Agency.Kind.HEALTH_CENTRE)
     agency.full_clean()
     agency.save()
     assert parent.children.get() == agency

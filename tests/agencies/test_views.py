@@ -65,26 +65,26 @@ def assert_bad_parameter(response, parameter: str) -> None:
 def one_of_each():
     """On 2013-12-31: one agency in each status, with kinds and short names to search and sort by."""
     certified = CertificateFactory(
-        agency=AgencyFactory(name="Dinas Kebudayaan", short_name="Disbud", kind=Agency.Kind.DINAS)
+        agency=AgencyFactory(name="Dinas Kebudayaan", short_name="Disbud", kind=Agency.Kind.DEPARTMENT)
     ).agency
     suspended = CertificateFactory(
-        agency=AgencyFactory(name="Badan Kepegawaian Daerah", short_name="BKD", kind=Agency.Kind.BADAN),
+        agency=AgencyFactory(name="Badan Kepegawaian Daerah", short_name="BKD", kind=Agency.Kind.BOARD),
         status=Certificate.Status.SUSPENDED,
         status_changed_on=D(2013, 6, 1),
         status_reason="Audit surveilans tidak dilaksanakan.",
     ).agency
     withdrawn = CertificateFactory(
-        agency=AgencyFactory(name="Kecamatan Coblong", kind=Agency.Kind.KECAMATAN),
+        agency=AgencyFactory(name="Kecamatan Coblong", kind=Agency.Kind.DISTRICT),
         status=Certificate.Status.WITHDRAWN,
         status_changed_on=D(2013, 7, 1),
         status_reason="Dicabut lembaga.",
     ).agency
     expired = CertificateFactory(
-        agency=AgencyFactory(name="Puskesmas Garuda", kind=Agency.Kind.PUSKESMAS),
+        agency=AgencyFactory(name="Puskesmas Garuda", kind=Agency.Kind.HEALTH_CENTRE),
         issued_on=D(2009, 1, 1),
         expires_on=D(2011, 12, 31),
     ).agency
-    not_yet = AgencyFactory(name="Sekretariat Daerah", short_name="Setda", kind=Agency.Kind.SEKRETARIAT)
+    not_yet = AgencyFactory(name="Sekretariat Daerah", short_name="Setda", kind=Agency.Kind.SECRETARIAT)
     return {
         AgencyStatus.CERTIFIED: certified,
         AgencyStatus.SUSPENDED: suspended,
@@ -164,8 +164,46 @@ def test_filter_by_kind(client, one_of_each, kind, expected):
     assert f'<option value="{kind}" selected>' in html(response)
 
 
+# The register's ?jenis= words, as its links have always spelled them; the stored values are English.
+JENIS = [
+    ("sekretariat", "Sekretariat", Agency.Kind.SECRETARIAT),
+    ("dinas", "Dinas", Agency.Kind.DEPARTMENT),
+    ("badan", "Badan", Agency.Kind.BOARD),
+    ("kantor", "Kantor", Agency.Kind.OFFICE),
+    ("inspektorat", "Inspektorat", Agency.Kind.INSPECTORATE),
+    ("satpol_pp", "Satuan Polisi Pamong Praja", Agency.Kind.CIVIL_SERVICE_POLICE),
+    ("kecamatan", "Kecamatan", Agency.Kind.DISTRICT),
+    ("rumah_sakit", "Rumah sakit", Agency.Kind.HOSPITAL),
+    ("puskesmas", "Puskesmas", Agency.Kind.HEALTH_CENTRE),
+    ("lainnya", "Lainnya", Agency.Kind.OTHER),
+    ("tidak_diketahui", "Belum diketahui", Agency.Kind.UNKNOWN),
+]
+
+
+def test_the_kind_options_are_the_indonesian_words_in_the_registers_order(client):
+    select = re.search(r'<select name="jenis".*?</select>', html(client.get(REGISTER)), flags=re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    assert options == [("", "Semua jenis"), *((word, label) for word, label, _kind in JENIS)]
+
+
+@pytest.mark.parametrize(("word", "label", "kind"), JENIS)
+def test_an_old_kind_link_finds_the_agencies_of_that_kind(client, word, label, kind):
+    AgencyFactory(name=f"SKPD {label}", kind=kind)
+    AgencyFactory(name="SKPD lain", kind=Agency.Kind.BOARD if kind == Agency.Kind.OTHER else Agency.Kind.OTHER)
+    response = client.get(REGISTER, {"jenis": word, "urut": "-nama"})
+    assert names(response) == [f"SKPD {label}"]
+    # The links the page writes carry the same word.
+    assert response.context["sort"]["nama"]["url"] == f"/skpd/?jenis={word}"
+    assert f'<option value="{word}" selected>' in html(response)
+
+
+@pytest.mark.parametrize("stored", ["department", "district", "unknown"])
+def test_the_stored_english_value_is_not_a_public_parameter(client, stored):
+    assert_bad_parameter(client.get(REGISTER, {"jenis": stored}), "jenis")
+
+
 def test_filters_combine(client, one_of_each):
-    AgencyFactory(name="Dinas Pendidikan", kind=Agency.Kind.DINAS)
+    AgencyFactory(name="Dinas Pendidikan", kind=Agency.Kind.DEPARTMENT)
     response = client.get(REGISTER, {"per": DAY, "jenis": "dinas", "status": "not_yet"})
     assert names(response) == ["Dinas Pendidikan"]
 
@@ -305,7 +343,7 @@ def test_page_numbers_are_tolerated(client, value, page):
 
 def test_paging_keeps_every_parameter(client):
     for number in range(30):
-        AgencyFactory(name=f"Dinas Nomor {number:02d} & co", kind=Agency.Kind.DINAS)
+        AgencyFactory(name=f"Dinas Nomor {number:02d} & co", kind=Agency.Kind.DEPARTMENT)
     response = client.get(REGISTER, {"q": "& co", "jenis": "dinas", "urut": "-nama", "per": DAY})
     assert names(response)[0] == "Dinas Nomor 29 & co"
     assert response.context["next_url"] == "/skpd/?q=%26+co&jenis=dinas&urut=-nama&per=2013-12-31&halaman=2"
@@ -381,7 +419,7 @@ def test_agency_page_shows_what_is_known(client):
     agency = AgencyFactory(
         name="Puskesmas Margahayu Raya",
         short_name="PKM MR",
-        kind=Agency.Kind.PUSKESMAS,
+        kind=Agency.Kind.HEALTH_CENTRE,
         parent=parent,
         source="Perda 13/2007",
         notes="Di bawah Dinas Kesehatan.",

@@ -242,10 +242,10 @@ def test_an_edit_through_one_process_is_seen_at_once_through_the_other(two_serve
     _response, form_page = staff.get(change_url)
     # Renamed, and moved to another kind: the dashboard's stored figures (agencies by kind)
     # must follow as the page does.
-    assert shipped["kind"] == "dinas"
+    assert shipped["kind"] == "department"
     fields = [(name, value) for name, value in form_fields(form_page, "agency_form") if name not in ("name", "kind")]
     response, html = staff.request(
-        "POST", change_url, [*fields, ("name", renamed), ("kind", "lainnya"), ("_save", "Simpan")]
+        "POST", change_url, [*fields, ("name", renamed), ("kind", "other"), ("_save", "Simpan")]
     )
     assert response.status == 302, re.findall(r'<ul class="errorlist.*?</ul>', html, re.S) or html[:2000]
 

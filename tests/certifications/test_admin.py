@@ -391,13 +391,13 @@ def test_other_certificate_filters(staff_client):
         status=Certificate.Status.SUSPENDED, status_changed_on=datetime.date(2013, 1, 1), status_reason="Temuan mayor."
     )
     with_body = CertificateFactory(body=CertificationBodyFactory())
-    newer = CurrentCertificateFactory(agency__kind="kecamatan")
+    newer = CurrentCertificateFactory(agency__kind="district")
     changelist = url(Certificate, "changelist")
 
     assert rows(staff_client.get(changelist, {"status__exact": "suspended"})) == [suspended]
     assert rows(staff_client.get(changelist, {"body__id__exact": with_body.body_id})) == [with_body]
     assert rows(staff_client.get(changelist, {"standard__id__exact": newer.standard_id})) == [newer]
-    assert rows(staff_client.get(changelist, {"agency__kind__exact": "kecamatan"})) == [newer]
+    assert rows(staff_client.get(changelist, {"agency__kind__exact": "district"})) == [newer]
 
 
 @pytest.mark.parametrize("count", [3, 30])

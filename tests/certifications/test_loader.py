@@ -172,6 +172,13 @@ def test_city_list_with_known_number_and_body(tmp_path):
 BAD_FILES = [
     pytest.param("drop_column", "baris 1: kolom kind tidak ada", id="missing-column"),
     pytest.param("unknown_kind", "baris 3, kolom kind: jenis 'dinasx' tidak dikenal", id="unknown-kind"),
+    # A file written before the kinds were stored in English is refused, naming the values to use.
+    pytest.param(
+        "old_kind",
+        "baris 3, kolom kind: jenis 'kecamatan' tidak dikenal (pilihan: secretariat, department, board, office, "
+        "inspectorate, civil_service_police, district, hospital, health_centre, other, unknown)",
+        id="old-kind",
+    ),
     pytest.param(
         "bad_date", "baris 4, kolom certificate_issued: tanggal '2012-02-30' tidak ada di kalender", id="bad-date"
     ),
@@ -192,6 +199,8 @@ def make_bad(kind: str, rows: list[dict]) -> tuple[list[dict], list[str]]:
         header.remove("kind")
     elif kind == "unknown_kind":
         rows[1]["kind"] = "dinasx"
+    elif kind == "old_kind":
+        rows[1]["kind"] = "kecamatan"
     elif kind == "bad_date":
         rows[2]["certificate_issued"], rows[2]["certificate_issued_precision"] = "2012-02-30", "day"
     elif kind == "date_form":

@@ -98,7 +98,7 @@ def test_the_chart_over_time_and_its_table_carry_the_same_numbers(client, loaded
 def test_the_chart_by_kind(client, loaded):
     rows = {row["kind"]: row for row in client.get("/").context["board"].kind_rows}
     assert (rows[Agency.Kind.UNKNOWN]["total"], rows[Agency.Kind.UNKNOWN]["certified"]) == (35, 35)
-    assert (rows[Agency.Kind.DINAS]["total"], rows[Agency.Kind.DINAS]["certified"]) == (4, 3)
+    assert (rows[Agency.Kind.DEPARTMENT]["total"], rows[Agency.Kind.DEPARTMENT]["certified"]) == (4, 3)
     assert sum(row["certified"] for row in rows.values()) == 44
 
 

@@ -53,7 +53,7 @@ def random_records(seed: int, *, agencies: int = 14) -> list[datetime.date]:
         StandardFactory(code="ISO 9001:2015", certificates_valid_until=None, published_on=D(2015, 9, 15)),
         StandardFactory(code="ISO 9001:2000", certificates_valid_until=D(2010, 11, 15), published_on=D(2000, 12, 15)),
     ]
-    kinds = [Agency.Kind.DINAS, Agency.Kind.BADAN, Agency.Kind.KECAMATAN]
+    kinds = [Agency.Kind.DEPARTMENT, Agency.Kind.BOARD, Agency.Kind.DISTRICT]
     auditor = UserFactory()
     dates = [s.certificates_valid_until for s in standards if s.certificates_valid_until]
     for _ in range(agencies):
@@ -243,10 +243,10 @@ def test_a_standard_ending_and_an_agency_changing_kind_are_seen():
     certificate.standard.save()
     assert certified_today(D(2014, 1, 1)) == 0
     figures.current()
-    assert figures.values([("certified:dinas", D(2013, 1, 1)), ("certified:badan", D(2013, 1, 1))]) == [1, 0]
-    Agency.objects.filter(pk=certificate.agency_id).update(kind=Agency.Kind.BADAN)
+    assert figures.values([("certified:department", D(2013, 1, 1)), ("certified:board", D(2013, 1, 1))]) == [1, 0]
+    Agency.objects.filter(pk=certificate.agency_id).update(kind=Agency.Kind.BOARD)
     figures.current()
-    assert figures.values([("certified:dinas", D(2013, 1, 1)), ("certified:badan", D(2013, 1, 1))]) == [0, 1]
+    assert figures.values([("certified:department", D(2013, 1, 1)), ("certified:board", D(2013, 1, 1))]) == [0, 1]
 
 
 def test_audits_and_findings_are_seen():
