@@ -1,52 +1,38 @@
-"""Django's own Redis cache backend, with two of its costs removed.
+"""The shared cache: the CACHES entry CACHE_URL describes, and what the cache raises when unreachable.
 
-Measured under gunicorn (docs/benchmarks.md): a page served from the cache spent more time
-building redis-py clients than talking to Redis.
-
-- Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every call, and
-  redis-py 8 fills some 170 response callbacks into each one: about 0.15 ms per cache call,
-  several per request. A client only borrows a connection from its pool for each command and
-  may be shared between threads (redis-py's documentation), so one client per pool is kept.
-- Django's ``incr`` is EXISTS then INCRBY: two round trips, and a key that expires between
-  them comes back without an expiry. django-ratelimit counts every request with ``incr``; here
-  it is one script run by Redis at once, with the same ValueError for a missing key.
-
-Everything else is Django's backend as is. ``CACHE_URL=redis://...`` selects it (settings).
+``CACHE_URL=redis://...`` selects django-redis (``django_redis.cache.RedisCache``): one
+``redis.Redis`` client per backend over a connection pool per URL shared by the whole process,
+``get_many`` as one MGET, and ``incr`` (what the rate limits count with) as one atomic script,
+INCRBY only if the key exists. What is left here is what django-redis cannot know: how long the
+portal waits for a Redis that does not answer, and the errors the callers treat as "unreachable".
 """
 
-from django.core.cache.backends import redis as django_redis
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
-# INCRBY only a key that exists; nil otherwise. One round trip, atomic in Redis.
-INCR_EXISTING = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end"
+REDIS_BACKEND = "django_redis.cache.RedisCache"
+# django-environ reads redis:// as django-redis when it is installed, as Django's own backend
+# otherwise: read as django-redis here either way, never switched to another backend unseen.
+DJANGO_REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
+# Seconds. Redis answers in well under a millisecond on loopback or the LAN. Without these a
+# host that drops packets, or a Redis that hangs, holds each request for the kernel's TCP
+# timeout (minutes): every page and every rate limit waits on the cache. A query string in
+# CACHE_URL overrides them (redis://host:6379/1?socket_timeout=2).
+REDIS_TIMEOUTS = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
 
-class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
-        return client
-
-    def incr(self, key, delta):
-        value = self.get_client(key, write=True).eval(INCR_EXISTING, 1, key, delta)
-        if value is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return value
+# What a cache that cannot be reached raises. django-redis re-raises redis-py's own error from
+# every cache method (unless IGNORE_EXCEPTIONS, which the portal leaves off: the rate limits and
+# /readyz must know); its ConnectionInterrupted wrapper escapes only from its lower-level client.
+# OSError: a socket error redis-py does not wrap. The local-memory cache raises none of these.
+CACHE_ERRORS = (RedisError, ConnectionInterrupted, OSError)
 
 
-class RedisCache(django_redis.RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = RedisCacheClient
-
-
-def with_our_redis(entry: dict) -> dict:
-    """A CACHES entry as django-environ reads it from CACHE_URL, with this backend for Django's Redis one."""
-    if entry["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        return {**entry, "BACKEND": "bandung_iso.cache.RedisCache"}
-    return entry
+def cache_entry(entry: dict, *, key_prefix: str) -> dict:
+    """A CACHES entry as django-environ reads it from CACHE_URL: django-redis for Redis, with timeouts."""
+    entry = {**entry, "KEY_PREFIX": key_prefix}
+    if entry["BACKEND"] not in (REDIS_BACKEND, DJANGO_REDIS_BACKEND):
+        return entry
+    # django-environ upper-cases the URL's options for django-redis, lower-cases them for Django's.
+    options = {key.upper(): value for key, value in entry.get("OPTIONS", {}).items()}
+    return {**entry, "BACKEND": REDIS_BACKEND, "OPTIONS": {**REDIS_TIMEOUTS, **options}}

@@ -40,14 +40,13 @@ from django.db import models, router, transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from redis.exceptions import RedisError
+
+from bandung_iso.cache import CACHE_ERRORS  # what an unreachable cache raises
 
 logger = logging.getLogger("bandung_iso.public_cache")
 
 VERSION_KEY = "public-pages:version"
 STATUS_HEADER = "X-Public-Cache"  # hit, miss or bypass: for the operator and the tests
-# What a cache that cannot be reached raises (Redis; the local-memory cache never does).
-CACHE_ERRORS = (RedisError, OSError)
 
 
 def _cache():

@@ -39,7 +39,7 @@ from django_ratelimit import ALL
 from django_ratelimit.apps import DjangoRatelimitConfig
 from django_ratelimit.core import get_usage
 
-from bandung_iso.public_cache import CACHE_ERRORS  # what an unreachable cache raises
+from bandung_iso.cache import CACHE_ERRORS  # what an unreachable cache raises
 
 logger = logging.getLogger("bandung_iso.ratelimit")
 
@@ -161,12 +161,12 @@ def limit_admin_login(site) -> None:
 # System checks ---------------------------------------------------------------------------------
 
 # Backends whose add and incr are shared by every process and atomic, so a count holds across
-# workers and hosts. Django's own Redis backend is one (SET NX, INCR); django-ratelimit 4.1.0
-# predates it and would warn that it is "not officially supported".
+# workers and hosts. django-redis, what CACHE_URL=redis:// selects, is one (SET NX; EXISTS and
+# INCRBY in one script). Django's own Redis backend (SET NX; EXISTS, then INCRBY) is shared
+# too; django-ratelimit 4.1.0 predates it and would warn that it is "not officially supported".
 SHARED_ATOMIC_BACKENDS = {
-    "bandung_iso.cache.RedisCache",
-    "django.core.cache.backends.redis.RedisCache",
     "django_redis.cache.RedisCache",
+    "django.core.cache.backends.redis.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",
     "django.core.cache.backends.memcached.PyLibMCCache",
 }

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import environ
 
-from bandung_iso.cache import with_our_redis
+from bandung_iso.cache import cache_entry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -124,12 +124,15 @@ STORAGES = {
 # The shipped data the loader reads by default; part of the repository, never ../shared.
 INITIAL_DATA_DIR = BASE_DIR / "data" / "initial"
 
-# The cache: local memory (one process) by default; Django's Redis backend in production
-# (with two of its costs removed: bandung_iso/cache.py), shared by every process and host,
-# e.g. CACHE_URL=redis://127.0.0.1:6379/1. The public pages, the rate limits and /readyz use
-# it. CACHE_KEY_PREFIX separates two portals sharing one Redis database.
-CACHES = {"default": with_our_redis(env.cache("CACHE_URL", default="locmemcache://"))}
-CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
+# The cache: local memory (one process) by default; Redis through django-redis in production
+# (bandung_iso/cache.py), shared by every process and host, e.g.
+# CACHE_URL=redis://127.0.0.1:6379/1. The public pages, the rate limits and /readyz use it.
+# CACHE_KEY_PREFIX separates two portals sharing one Redis database.
+CACHES = {
+    "default": cache_entry(
+        env.cache("CACHE_URL", default="locmemcache://"), key_prefix=env("CACHE_KEY_PREFIX", default="")
+    )
+}
 # Public pages kept in that cache for anonymous visitors (bandung_iso/public_cache.py): any
 # write to the data invalidates them at once, so this is only how long an unused entry stays.
 # 0 turns the page cache off.

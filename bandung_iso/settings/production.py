@@ -1,7 +1,7 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL from DATABASE_URL."""
 
 from .base import *  # noqa: F403
-from .base import axes_ipware_settings, env, with_our_redis
+from .base import axes_ipware_settings, cache_entry, env
 
 # No default: without DJANGO_SECRET_KEY in the environment, startup fails with
 # ImproperlyConfigured instead of running with a guessable key.
@@ -11,7 +11,7 @@ DEBUG = False
 # No default either: with several workers and hosts, a cache per process would show an edit on
 # one and a stale page on the next, and count rate limits apart. Redis, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (see docs/operations.md, "The page cache").
-CACHES = {"default": {**with_our_redis(env.cache("CACHE_URL")), "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="")}}
+CACHES = {"default": cache_entry(env.cache("CACHE_URL"), key_prefix=env("CACHE_KEY_PREFIX", default=""))}
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -1,7 +1,10 @@
 """/healthz (the process answers, no database) and /readyz (the database and the cache answer)."""
 
 import asyncio
+import contextlib
 import json
+import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.bandung_iso.test_outage import database_unreachable
+from tests.redis import settings_entry, silent_server
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +105,28 @@ def test_readyz_names_the_cache_when_it_does_not_answer(client, broken_cache):
         "failed": ["cache"],
         "checks": {"database": "ok", "cache": "unavailable"},
     }
+
+
+@pytest.mark.parametrize("redis", ["refused", "silent"])
+def test_readyz_names_a_redis_that_does_not_answer(client, settings, caplog, redis):
+    """The cache CACHE_URL=redis:// makes (django-redis): its errors are the check's, never a page's hang."""
+    with contextlib.ExitStack() as stack:
+        url = "redis://127.0.0.1:9/0" if redis == "refused" else stack.enter_context(silent_server())
+        settings.CACHES = {"default": settings_entry(url)}
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="health_check"):
+            response = client.get("/readyz")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert json.loads(response.content) == {
+        "status": "unavailable",
+        "failed": ["cache"],
+        "checks": {"database": "ok", "cache": "unavailable"},
+    }
+    assert elapsed < 3, elapsed  # SOCKET_TIMEOUT, well before the check's own 5 s budget
+    # django-health-check knew the error for a cache's (Redis's), not an unexpected one.
+    assert "Unexpected exception" not in caplog.text
+    assert "Health check Cache" in caplog.text and "failed" in caplog.text
 
 
 def test_readyz_names_both_when_neither_answers(client, broken_cache, tmp_path):

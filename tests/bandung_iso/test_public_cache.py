@@ -7,6 +7,7 @@ instead of skipping it. The rest of the suite runs with the page cache on too, i
 
 import datetime
 import logging
+import time
 import uuid
 
 import pytest
@@ -35,24 +36,18 @@ from tests.factories import (
     StandardFactory,
     UserFactory,
 )
-from tests.redis import REDIS_URL, forget, redis_or_skip
+from tests.redis import REDIS_URL, commands_seen, forget, redis_or_skip, settings_entry, silent_server
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def shared_cache(settings):
-    """Django's Redis backend as the default cache, under a key prefix used by this test only."""
+    """The default cache as CACHE_URL=redis:// makes it (django-redis), under a key prefix used by this test only."""
     client = redis_or_skip()
     prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    assert caches["default"].__class__.__name__ == "RedisCache"
+    settings.CACHES = {"default": settings_entry(REDIS_URL, prefix)}
+    assert type(caches["default"]).__module__ == "django_redis.cache"
     yield prefix
     forget(client, prefix)
 
@@ -88,18 +83,18 @@ def test_a_public_page_is_kept_and_served_from_redis(client, shared_cache):
     assert len(stored) == 1
 
 
-def test_a_changed_page_replaces_its_entry_and_a_hit_is_one_round_trip(client, shared_cache, monkeypatch):
+def test_a_changed_page_replaces_its_entry_and_a_hit_is_one_round_trip(client, shared_cache):
     AgencyFactory(name="Dinas Pertama")
     fetched_twice(client, "/skpd/")
     AgencyFactory(name="Dinas Kedua")
     assert get(client, "/skpd/")[STATUS_HEADER] == "miss"
     # One entry per address, whatever the number of writes: the old version is overwritten.
     assert len(redis.Redis.from_url(REDIS_URL).keys(f"{shared_cache}:*public-page:*")) == 1
-    # A hit reads the version and the page together (get_many), nothing else.
-    cache = caches["default"]
-    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: pytest.fail("a second round trip"))
-    hit = get(client, "/skpd/")
+    # A hit reads the version and the page together (one MGET), nothing else.
+    with commands_seen(shared_cache) as seen:
+        hit = get(client, "/skpd/")
     assert hit[STATUS_HEADER] == "hit" and "Dinas Kedua" in hit.content.decode()
+    assert len(seen) == 1 and seen[0].startswith("MGET "), seen
 
 
 def test_a_page_from_the_cache_runs_no_query(client, shared_cache, django_assert_num_queries):
@@ -384,17 +379,26 @@ def test_the_invalidate_command_replaces_the_version(shared_cache):
 
 
 def test_an_unreachable_cache_answers_pages_and_keeps_writes(client, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # discard: nobody answers
-            "OPTIONS": {"socket_connect_timeout": 0.5},
-        }
-    }
+    settings.CACHES = {"default": settings_entry("redis://127.0.0.1:9/0")}  # discard: nobody answers
     AgencyFactory(name="Dinas Tanpa Cache", slug="dinas-tanpa-cache")  # saved, though not invalidated
     with caplog.at_level(logging.ERROR, logger="bandung_iso.public_cache"):
         response = client.get("/skpd/dinas-tanpa-cache/")
     assert response.status_code == 200
     assert "Dinas Tanpa Cache" in response.content.decode()
     assert Agency.objects.filter(slug="dinas-tanpa-cache").exists()
+    assert any("unreachable" in record.getMessage() for record in caplog.records)
+
+
+def test_a_hung_cache_delays_a_page_by_its_timeout_only(client, settings, caplog):
+    """A Redis that accepts and never answers: the page waits SOCKET_TIMEOUT, not the kernel's minutes."""
+    AgencyFactory(name="Dinas Cache Diam", slug="dinas-cache-diam")
+    with silent_server() as url:
+        settings.CACHES = {"default": settings_entry(url)}
+        started = time.monotonic()
+        with caplog.at_level(logging.ERROR, logger="bandung_iso.public_cache"):
+            response = client.get("/skpd/dinas-cache-diam/")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert "Dinas Cache Diam" in response.content.decode()
+    assert elapsed < 3, elapsed
     assert any("unreachable" in record.getMessage() for record in caplog.records)

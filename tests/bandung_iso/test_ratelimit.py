@@ -23,6 +23,7 @@ from bandung_iso.settings.base import axes_ipware_settings
 from tests.accounts.test_lockout import FORGERIES, nginx
 from tests.factories import RoleUserFactory
 from tests.ports import free_port
+from tests.redis import settings_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -228,12 +229,7 @@ def test_the_429_page_renders_with_the_database_unreachable(client, django_db_bl
 
 def test_an_unreachable_cache_lets_the_request_through(client, settings, caplog):
     port = free_port(range(6390, 6400))  # nothing listens there
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/12",
-        }
-    }
+    settings.CACHES = {"default": settings_entry(f"redis://127.0.0.1:{port}/12")}  # what CACHE_URL makes
     with caplog.at_level(logging.WARNING, logger="bandung_iso.ratelimit"):
         for _ in range(LIMIT + 1):
             assert get(client).status_code == 200
