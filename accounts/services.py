@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from .roles import ROLE_PERMISSIONS
+from bandung_iso.roles import ROLE_PERMISSIONS
 
 
 class UnknownPermission(LookupError):
@@ -44,7 +44,7 @@ def setup_roles(*, dry_run: bool = False) -> RolesReport:
     """Make each role group hold exactly its permissions; a rerun changes nothing.
 
     Users' membership is left alone. Permissions added to a group by hand are removed:
-    the roles are defined in ``accounts.roles``, not in the admin.
+    the roles are defined in ``bandung_iso.roles``, not in the admin.
     """
     report = RolesReport()
     for role, names in ROLE_PERMISSIONS.items():

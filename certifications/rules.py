@@ -1,13 +1,13 @@
 """Row rules: which audits and findings each role may see and change.
 
-Model permissions (``accounts.roles``) decide whether a role may change findings at all;
+Model permissions (``bandung_iso.roles``) decide whether a role may change findings at all;
 these functions decide which ones. The admin applies them in ``get_queryset`` and
 ``has_*_permission``, and the services check them again before they write.
 """
 
 from django.db.models import Q, QuerySet
 
-from accounts.roles import Role, has_role, is_programme_staff
+from bandung_iso.roles import Role, has_role, is_programme_staff
 
 from .models import Audit, Finding, FindingStatus
 

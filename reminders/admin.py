@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import is_programme_staff
+from bandung_iso.roles import is_programme_staff
 
 from .models import Reminder
 

@@ -23,8 +23,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.roles import Role
 from agencies.models import Agency
+from bandung_iso.roles import Role
 from certifications import cycle
 from certifications.dates import DatePrecision
 from certifications.models import Certificate, Finding, FindingStatus

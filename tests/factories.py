@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.roles import Role
 from agencies.models import Agency
+from bandung_iso.roles import Role
 from certifications.dates import DatePrecision
 from certifications.models import (
     Audit,

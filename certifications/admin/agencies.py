@@ -11,9 +11,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from agencies.models import Agency
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
+from bandung_iso.roles import Role
 
 from ..models import Certificate
 from .certificates import CERTIFICATE_STATUS_FIELDS

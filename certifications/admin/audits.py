@@ -14,8 +14,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, add_model_errors
+from bandung_iso.roles import Role
 
 from .. import rules, services
 from ..models import ALL_CLAUSE_VALUES, NONCONFORMITY_GRADES, Audit, Finding, Standard, clause_choices

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext
 
-from accounts.roles import Role, has_role, is_programme_staff
+from bandung_iso.roles import Role, has_role, is_programme_staff
 
 from .. import rules
 from .workflow import report_dropped

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, has_role, is_programme_staff
+from bandung_iso.roles import Role, has_role, is_programme_staff
 from certifications.admin.cycle import EndingFilter, NextAuditFilter
 from certifications.cycle import audits_due, lapsing_standard_agencies
 from certifications.models import OPEN_STATUSES, Certificate, Finding, FindingGrade

@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import ROLE_PERMISSIONS, Role
+from bandung_iso.roles import ROLE_PERMISSIONS, Role
 from certifications import services
 from certifications.admin.workflow import CONFIRM
 from certifications.models import Audit, Finding

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications import services
 from certifications.models import Certificate, Finding
 from tests.factories import (

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.test import override_settings
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from bandung_iso.settings.base import axes_ipware_settings
 from tests.factories import RoleUserFactory, UserFactory
 

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, reverse
 from pytest_django.asserts import assertContains
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications import services
 from certifications.models import Audit, Certificate, Finding
 from reminders.models import Reminder

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
-from accounts.roles import ROLE_PERMISSIONS, Role, has_role, is_programme_staff
+from bandung_iso.roles import ROLE_PERMISSIONS, Role, has_role, is_programme_staff
 from certifications.models import Certificate
 from tests.factories import RoleUserFactory, UserFactory
 

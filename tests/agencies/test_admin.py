@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
-from accounts.roles import Role
 from agencies.models import Agency
+from bandung_iso.roles import Role
 from certifications.dates import DatePrecision
 from certifications.models import Certificate
 from tests.factories import (

@@ -16,8 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from accounts.roles import Role
 from bandung_iso import ratelimit
+from bandung_iso.roles import Role
 from bandung_iso.settings import base
 from bandung_iso.settings.base import axes_ipware_settings
 from tests.accounts.test_lockout import FORGERIES, nginx

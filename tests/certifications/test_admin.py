@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications import services
 from certifications.dates import DatePrecision
 from certifications.models import (

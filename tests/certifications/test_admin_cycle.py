@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications.dates import DatePrecision, add_years
 from certifications.models import Audit, Certificate, Finding
 from certifications.templatetags.cycle_admin import needs_attention

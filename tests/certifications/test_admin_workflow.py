@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications import services
 from certifications.models import WITHDRAWN_IS_FINAL, Audit, Certificate, Finding
 from tests.factories import (

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications.dates import DatePrecision
 from certifications.models import WITHDRAWN_IS_FINAL, Certificate, CertificateState
 from certifications.services import reinstate_certificate, suspend_certificate, withdraw_certificate

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications.models import Finding
 from certifications.services import check_action_proposal, close_finding, propose_action, return_finding
 from tests.factories import AgencyFactory, AuditFactory, FindingFactory, RoleUserFactory, UserFactory

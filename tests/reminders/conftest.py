@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications.models import Audit, Finding
 from tests.factories import AgencyFactory, AuditFactory, FindingFactory, RoleUserFactory, StandardFactory
 

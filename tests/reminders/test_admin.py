@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from reminders.models import Reminder
 from tests.factories import AgencyFactory, RoleUserFactory, UserFactory
 
@@ -71,7 +71,7 @@ def test_the_delete_action_is_not_offered(superuser_client):
 
 
 def test_programme_staff_read_the_log(programme_staff_client):
-    """Needs "reminders.view_reminder" in ROLE_PERMISSIONS[Role.STAFF] (accounts/roles.py)."""
+    """Needs "reminders.view_reminder" in ROLE_PERMISSIONS[Role.STAFF] (bandung_iso/roles.py)."""
     (row,) = make_reminders(1)
     response = programme_staff_client.get(url("changelist"))
     assertContains(response, row.subject)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications.models import Finding
 from reminders.models import Reminder
 from reminders.services import plan_reminders

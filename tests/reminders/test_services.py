@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from accounts.roles import Role
+from bandung_iso.roles import Role
 from certifications.dates import DatePrecision
 from certifications.models import Audit, AuditStatus, ClauseSet
 from reminders.services import compose, plan_reminders

@@ -6,7 +6,7 @@ from accounts.services import UnknownPermission, setup_roles
 class Command(BaseCommand):
     help = (
         "Buat atau perbarui grup peran (Staf Pemkot, Auditor, Wakil manajemen SKPD) dengan izin "
-        "yang ditetapkan di accounts/roles.py. Aman dijalankan berulang: jalan kedua tidak mengubah apa pun."
+        "yang ditetapkan di bandung_iso/roles.py. Aman dijalankan berulang: jalan kedua tidak mengubah apa pun."
     )
 
     def add_arguments(self, parser):

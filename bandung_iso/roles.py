@@ -1,7 +1,8 @@
 """The portal's roles: Django groups with model permissions (``setup_roles`` creates them).
 
-Model permissions say what kind of record a role may touch; the row rules in
-``certifications.rules`` say which records.
+Infrastructure, beside the settings: every layer asks who is who (the row rules in
+``certifications.rules``, the admin, the reminders), so the roles import no app. Model
+permissions say what kind of record a role may touch; the row rules say which records.
 """
 
 from django.db import models
