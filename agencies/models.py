@@ -19,7 +19,7 @@ class AgencyKind(models.TextChoices):
     """The kinds of perangkat daerah, in the order of the SKPD register (the register sorts by it).
 
     The public register's ``?jenis=`` spells them in Bahasa Indonesia: see
-    ``agencies.forms.KINDS_BY_PARAMETER``.
+    ``portal.forms.agencies.KINDS_BY_PARAMETER``.
     """
 
     SECRETARIAT = "secretariat", _("Sekretariat")

@@ -26,7 +26,7 @@ handler500 = "bandung_iso.middleware.server_error"
 # Indonesian without a prefix, English under /en/.
 urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
-    path("", include("agencies.urls")),
-    path("", include("certifications.urls")),
+    path("", include("portal.urls.agencies")),
+    path("", include("portal.urls.certificates")),
     prefix_default_language=False,
 )

@@ -9,8 +9,8 @@ answers that.
 
 The parameters and their parsers: ``per`` (``AsOfField``), ``halaman`` (``PageField``),
 ``q`` (``SearchField``), ``urut`` (``SortField``), ``jenis`` and ``status`` (``FilterField``,
-in ``agencies.forms``); the certificate check's ``nomor`` and ``lembaga`` are parsed by its
-own form (``certifications.forms``).
+in ``portal.forms.agencies``); the certificate check's ``nomor`` and ``lembaga`` are parsed by its
+own form (``portal.forms.certificates``).
 """
 
 import datetime

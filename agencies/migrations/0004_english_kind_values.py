@@ -2,7 +2,7 @@
 
 The old Indonesian values are rewritten in the agencies and in their edit history (its rows
 are shown and restored like the agencies themselves), with the CHECK dropped meanwhile.
-The public register's ``?jenis=`` keeps the Indonesian words (agencies.forms).
+The public register's ``?jenis=`` keeps the Indonesian words (portal.forms.agencies).
 """
 
 from django.db import migrations, models

@@ -24,9 +24,10 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bandung_iso.widgets import DayInput
+
 from .. import rules, services
 from ..dates import EARLIEST_DAY
-from ..forms import DayInput
 from ..models import Audit, Certificate, CertificateStatus, Finding
 
 ACTION_TEMPLATE = "admin/certifications/workflow_action.html"

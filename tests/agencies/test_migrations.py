@@ -11,8 +11,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from agencies.forms import KINDS_BY_PARAMETER
 from agencies.models import AgencyKind
+from portal.forms.agencies import KINDS_BY_PARAMETER
 from portal.models import FigureChange
 
 BEFORE = ("agencies", "0003_quality_representatives_and_history")

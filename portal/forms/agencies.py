@@ -4,9 +4,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from portal.params import AsOfForm, FilterField, PageField, SearchField, SortField
+from agencies.models import AgencyKind, AgencyStatus
 
-from .models import AgencyKind, AgencyStatus
+from ..params import AsOfForm, FilterField, PageField, SearchField, SortField
 
 PER_PAGE = 25
 DEFAULT_SORT = "nama"

@@ -3,28 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.params import AsOfField, AsOfForm
+from bandung_iso.widgets import DayInput, WithoutNul
+from certifications.models import Certificate, CertificationBody
 
-from .models import Certificate, CertificationBody
+from ..params import AsOfField, AsOfForm
 
 NUMBER_MAX_LENGTH = Certificate._meta.get_field("number").max_length
 CHECK_PARAMETERS = ("nomor", "lembaga", "per")
 
 
-class WithoutNul:
-    """A widget that never writes a NUL byte back into the page when it shows what was typed."""
-
-    def format_value(self, value):
-        value = super().format_value(value)
-        return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 class NumberInput(WithoutNul, forms.TextInput):
     pass
-
-
-class DayInput(WithoutNul, forms.DateInput):
-    """A text box, not type="date": a browser empties a date box holding an impossible day, losing what was typed."""
 
 
 class CertificateCheckForm(AsOfForm):

@@ -5,9 +5,9 @@ from django.views.decorators.http import require_safe
 
 from bandung_iso.public_cache import public_page
 from bandung_iso.ratelimit import CERTIFICATE_CHECK, rate_limited
+from certifications.models import Ceremony, Certificate, CertificateState
 
-from .forms import CertificateCheckForm, is_check
-from .models import Ceremony, Certificate, CertificateState
+from ..forms.certificates import CertificateCheckForm, is_check
 
 
 @rate_limited(CERTIFICATE_CHECK)  # outermost: a refused method and a cached answer count too

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from agencies.models import Agency, AgencyStatus
 from bandung_iso.public_cache import public_page
 from certifications.models import (
     AuditKind,
@@ -20,10 +21,9 @@ from certifications.models import (
     FindingGrade,
     FindingStatus,
 )
-from portal.params import AsOfForm, BadParameter, bad_request, parse
 
-from .forms import DEFAULT_SORT, PER_PAGE, AgencyRegisterForm
-from .models import Agency, AgencyStatus
+from ..forms.agencies import DEFAULT_SORT, PER_PAGE, AgencyRegisterForm
+from ..params import AsOfForm, BadParameter, bad_request, parse
 
 # The register's parameters in the order their links spell them.
 REGISTER_PARAMETERS = ("q", "jenis", "status", "urut", "per", "halaman")

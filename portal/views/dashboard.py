@@ -10,8 +10,8 @@ from certifications.dates import DatePrecision
 from certifications.models import Audit, Ceremony, Certificate, Programme, Standard
 from certifications.services import CERTIFICATE_YEARS
 
-from . import dashboard
-from .params import AsOfForm, BadParameter, bad_request, parse
+from .. import dashboard
+from ..params import AsOfForm, BadParameter, bad_request, parse
 
 
 @require_safe
