@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from .dates import DatePrecision, add_years, format_approximate
 from .models import Audit, AuditKind, AuditStatus, Certificate, CertificateStatus, Standard
 
+# A certificate is valid for three years from its certification decision.
+CERTIFICATE_YEARS = 3
 SURVEILLANCES_PER_CYCLE = 2
 
 

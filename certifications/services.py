@@ -1,8 +1,7 @@
 """Cross-model writes. Each function validates with full_clean() and writes atomically."""
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,218 +9,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Agency
-
 from . import rules
-from .dates import DatePrecision, add_years
-from .initial_data import AgencyRow, DataFileError, ReferenceData
 from .models import (
     ACTION_REQUIRED,
     VERIFICATION_REQUIRED,
     WITHDRAWN_IS_FINAL,
-    Ceremony,
     Certificate,
     CertificateStatus,
-    CertificationBody,
     Finding,
-    Programme,
-    Standard,
 )
-
-# The certification cycle: a certificate is valid for three years from its decision.
-CERTIFICATE_YEARS = 3
-
-
-@dataclass
-class LoadReport:
-    """What a load did, or would do: counts per model and action."""
-
-    counts: Counter = field(default_factory=Counter)
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (action, model, label)
-
-    def record(self, model: type, action: str, label: str) -> None:
-        self.counts[(model._meta.verbose_name_plural, action)] += 1
-        if action != "unchanged":
-            self.changes.append((action, str(model._meta.verbose_name), label))
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-
-def _describe(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items())
-    return " ".join(error.messages)
-
-
-def _upsert(model, *, lookup: dict, values: dict, report: LoadReport, label: str, where: str):
-    """Create or update one row on its natural key; a row already equal is left untouched."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance, action = model(**lookup, **values), "created"
-    else:
-        changed = [key for key, value in values.items() if getattr(instance, key) != value]
-        if not changed:
-            report.record(model, "unchanged", label)
-            return instance
-        for key in changed:
-            setattr(instance, key, values[key])
-        action = "updated"
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise DataFileError([f"{where}: {_describe(error)}"]) from None
-    instance._change_reason = "load_initial_agencies"  # read by the edit history, where kept
-    instance.save()
-    report.record(model, action, label)
-    return instance
-
-
-def _upsert_record(model, record: dict, *, key: str, where: str, report: LoadReport):
-    """Upsert one record of the reference file on its natural ``key``; unknown keys are refused."""
-    names = {f.name for f in model._meta.concrete_fields} - {"id"}
-    unknown = sorted(set(record) - names)
-    if unknown:
-        raise DataFileError([f"{where}: kunci tidak dikenal: {', '.join(unknown)}"])
-    if not record.get(key):
-        raise DataFileError([f"{where}.{key} wajib diisi"])
-    values = {name: value for name, value in record.items() if name != key}
-    return _upsert(model, lookup={key: record[key]}, values=values, report=report, label=record[key], where=where)
-
-
-@transaction.atomic
-def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_run: bool = False) -> LoadReport:
-    """Upsert the reference data and the agency rows on their natural keys, all or nothing.
-
-    Natural keys: standard code, programme slug, ceremony slug, agency slug, certification
-    body name, and for a certificate its (body, number) when both are known, otherwise
-    (agency, standard) among the certificates whose number is unknown. Nothing is deleted.
-    With ``dry_run`` the same work is done and then rolled back, so the report is exact.
-    """
-    report = LoadReport()
-    standards, ceremonies = _load_reference(reference, rows, report)
-    agencies = _load_agencies(rows, report)
-    for row in rows:
-        if row.certificate_standard:
-            certificate = _load_certificate(row, agencies[row.slug], standards[row.certificate_standard], report)
-            if row.ceremony:
-                _link_ceremony(row, certificate, ceremonies, report)
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
-
-
-def _load_reference(reference: ReferenceData, rows: list[AgencyRow], report: LoadReport) -> tuple[dict, dict]:
-    """The standards (the file's, and those the rows name that are already stored), programme and ceremonies."""
-    standards = {
-        record["code"]: _upsert_record(Standard, record, key="code", where=f"standards[{i}]", report=report)
-        for i, record in enumerate(reference.standards)
-    }
-    for code in {row.certificate_standard for row in rows} - set(standards) - {""}:
-        standards[code] = Standard.objects.get(code=code)
-    if reference.programme:
-        _upsert_record(Programme, reference.programme, key="slug", where="programme", report=report)
-    ceremonies = {
-        record["slug"]: _upsert_record(Ceremony, record, key="slug", where=f"ceremonies[{i}]", report=report)
-        for i, record in enumerate(reference.ceremonies)
-    }
-    return standards, ceremonies
-
-
-def _load_agencies(rows: list[AgencyRow], report: LoadReport) -> dict[str, Agency]:
-    """Every row's agency by slug. Parents may come later in the file than their children:
-    agencies first, parents second."""
-    agencies = {}
-    for row in rows:
-        where = f"baris {row.line} ({row.name})"
-        values = {
-            "name": row.name,
-            "short_name": row.short_name,
-            "kind": row.kind,
-            "name_confirmed": row.name_confirmed,
-            "source": row.source,
-            "notes": row.notes,
-        }
-        agencies[row.slug] = _upsert(
-            Agency, lookup={"slug": row.slug}, values=values, report=report, label=row.slug, where=where
-        )
-    for row in rows:
-        where = f"baris {row.line} ({row.name}), kolom parent"
-        parent = None
-        if row.parent_slug:
-            parent = agencies.get(row.parent_slug) or Agency.objects.filter(slug=row.parent_slug).first()
-            if parent is None:
-                raise DataFileError([f"{where}: SKPD induk {row.parent_slug!r} tidak ada di berkas maupun basis data"])
-        _upsert(
-            Agency,
-            lookup={"slug": row.slug},
-            values={"parent": parent},
-            report=LoadReport(),  # the agency itself was counted above
-            label=row.slug,
-            where=where,
-        )
-    return agencies
-
-
-def _load_certificate(row: AgencyRow, agency: Agency, standard: Standard, report: LoadReport) -> Certificate:
-    where = f"baris {row.line} ({row.name})"
-    body = None
-    if row.certification_body:
-        body = _upsert(
-            CertificationBody,
-            lookup={"name": row.certification_body},
-            values={},
-            report=report,
-            label=row.certification_body,
-            where=f"{where}, kolom certification_body",
-        )
-    issued = row.certificate_issued
-    values = {
-        "agency": agency,
-        "standard": standard,
-        "body": body,
-        "number": row.certificate_number,
-        "issued_on": issued.value,
-        "issued_precision": issued.precision,
-        "expires_on": add_years(issued.value, issued.precision, CERTIFICATE_YEARS),
-        "expires_precision": issued.precision if issued.value else DatePrecision.UNKNOWN,
-        "source": row.source,
-        "notes": row.certificate_notes,
-    }
-    lookup = _certificate_lookup(agency, standard, body, row.certificate_number)
-    values = {key: value for key, value in values.items() if key not in lookup}
-    return _upsert(
-        Certificate,
-        lookup=lookup,
-        values=values,
-        report=report,
-        label=f"{row.slug} {row.certificate_standard}",
-        where=where,
-    )
-
-
-def _certificate_lookup(agency: Agency, standard: Standard, body, number: str) -> dict:
-    """How a row's certificate is found among the stored ones.
-
-    By its number (within its body, or within the agency when the body is unknown); else by
-    (agency, standard) among those whose number is unknown, which a city list that now knows
-    the number completes, not duplicates.
-    """
-    lookup = {"agency": agency, "standard": standard, "number": ""}
-    if not number:
-        return lookup
-    natural = {"body": body, "number": number} if body is not None else {**lookup, "body": None, "number": number}
-    match = Certificate.objects.filter(**natural).first() or Certificate.objects.filter(**lookup).first()
-    return {"pk": match.pk} if match else natural
-
-
-def _link_ceremony(row: AgencyRow, certificate: Certificate, ceremonies: dict, report: LoadReport) -> None:
-    ceremony = ceremonies.get(row.ceremony) or Ceremony.objects.get(slug=row.ceremony)
-    if not ceremony.certificates.filter(pk=certificate.pk).exists():
-        ceremony.certificates.add(certificate)
-        report.changes.append(("linked", str(Ceremony._meta.verbose_name), f"{row.ceremony} <- {row.slug}"))
-
 
 # --- The finding workflow: open → action proposed → closed -------------------------------
 # Each step locks the row, checks who may take it and from which state, validates the

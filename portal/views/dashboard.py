@@ -6,9 +6,9 @@ from django.views.decorators.http import require_safe
 
 from agencies.models import Agency
 from bandung_iso.public_cache import public_page
+from certifications.cycle import CERTIFICATE_YEARS
 from certifications.dates import DatePrecision
 from certifications.models import Audit, Ceremony, Certificate, Programme, Standard
-from certifications.services import CERTIFICATE_YEARS
 
 from .. import dashboard
 from ..params import AsOfForm, BadParameter, bad_request, parse

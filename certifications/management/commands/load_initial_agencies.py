@@ -3,9 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from certifications.initial_data import DataFileError, read_agencies, read_reference
+from agencies.loader import DataFileError
+from certifications.loader import load_initial_data, read_agencies, read_reference
 from certifications.models import Ceremony, Standard
-from certifications.services import load_initial_data
 
 ACTIONS = {"created": "dibuat", "updated": "diperbarui", "unchanged": "tidak berubah", "linked": "ditautkan"}
 
