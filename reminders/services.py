@@ -241,50 +241,11 @@ def plan_reminders(*, on: datetime.date) -> list[Message]:
 
     Users without an email address are included: the caller reports them.
     """
-    last_day = on + datetime.timedelta(days=FINDING_DUE_NOTICE_DAYS)
-    # Open nonconformities due by last_day (overdue ones included), and, for their lead
-    # auditor, those whose action awaits verification whatever their due date.
-    findings = list(
-        Finding.objects.open()
-        .filter(Q(due_on__lte=last_day) | Q(status=FindingStatus.ACTION_PROPOSED, audit__lead_auditor__isnull=False))
-        .select_related("audit__agency", "audit__standard")
-        .order_by(F("due_on").asc(nulls_last=True), "audit__agency__name", "audit__starts_on", "pk")
-    )
-    due = [finding for finding in findings if finding.due_on is not None and finding.due_on <= last_day]
-    representatives: dict[int, list[int]] = {}  # agency id -> user ids
-    if due:
-        links = Agency.quality_representatives.through.objects.filter(
-            agency_id__in={finding.audit.agency_id for finding in due}
-        ).values_list("agency_id", "user_id")
-        for agency_id, user_id in links:
-            representatives.setdefault(agency_id, []).append(user_id)
-
-    linked = {user_id for user_ids in representatives.values() for user_id in user_ids}
-    linked |= {finding.audit.lead_auditor_id for finding in findings if finding.audit.lead_auditor_id}
-    staff_membership = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"), group__name=Role.STAFF)
-    users = list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .annotate(in_staff_role=Exists(staff_membership))
-        .filter(Q(pk__in=linked) | Q(in_staff_role=True))
-        .order_by("username")
-    )
+    findings, due = _findings_to_remind(on=on)
+    representatives = _representatives(due)
+    users = _recipients(findings, representatives)
     staff_sections = _staff_sections(on=on) if any(user.in_staff_role for user in users) else []
-
-    items = {finding.pk: _finding_item(finding, on=on) for finding in findings}
-    due_pks = {finding.pk for finding in due}
-    awaiting: dict[int, list[Item]] = {}  # lead auditor id -> items
-    led_due: dict[int, list[Item]] = {}
-    agency_due: dict[int, list[Item]] = {}  # representative id -> items
-    for finding in findings:
-        lead = finding.audit.lead_auditor_id
-        if lead and finding.status == FindingStatus.ACTION_PROPOSED:
-            awaiting.setdefault(lead, []).append(items[finding.pk])
-        elif lead and finding.pk in due_pks:
-            led_due.setdefault(lead, []).append(items[finding.pk])
-    for finding in due:
-        for user_id in representatives.get(finding.audit.agency_id, ()):
-            agency_due.setdefault(user_id, []).append(items[finding.pk])
+    awaiting, led_due, agency_due = _findings_by_person(findings, due, representatives, on=on)
 
     messages = []
     for user in users:
@@ -306,6 +267,65 @@ def plan_reminders(*, on: datetime.date) -> list[Message]:
         if message.item_count:
             messages.append(message)
     return messages
+
+
+def _findings_to_remind(*, on: datetime.date) -> tuple[list, list]:
+    """Open nonconformities due within the notice window (overdue ones included), and, for their
+    lead auditor, those whose action awaits verification whatever their due date; and the due ones."""
+    last_day = on + datetime.timedelta(days=FINDING_DUE_NOTICE_DAYS)
+    findings = list(
+        Finding.objects.open()
+        .filter(Q(due_on__lte=last_day) | Q(status=FindingStatus.ACTION_PROPOSED, audit__lead_auditor__isnull=False))
+        .select_related("audit__agency", "audit__standard")
+        .order_by(F("due_on").asc(nulls_last=True), "audit__agency__name", "audit__starts_on", "pk")
+    )
+    due = [finding for finding in findings if finding.due_on is not None and finding.due_on <= last_day]
+    return findings, due
+
+
+def _representatives(due: list) -> dict[int, list[int]]:
+    """Agency id -> the ids of its quality representatives, for the agencies of the due findings."""
+    representatives: dict[int, list[int]] = {}
+    if due:
+        links = Agency.quality_representatives.through.objects.filter(
+            agency_id__in={finding.audit.agency_id for finding in due}
+        ).values_list("agency_id", "user_id")
+        for agency_id, user_id in links:
+            representatives.setdefault(agency_id, []).append(user_id)
+    return representatives
+
+
+def _recipients(findings: list, representatives: dict[int, list[int]]) -> list:
+    """The active users a finding names, and every active member of Staf Pemkot (``in_staff_role``)."""
+    linked = {user_id for user_ids in representatives.values() for user_id in user_ids}
+    linked |= {finding.audit.lead_auditor_id for finding in findings if finding.audit.lead_auditor_id}
+    staff_membership = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"), group__name=Role.STAFF)
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(in_staff_role=Exists(staff_membership))
+        .filter(Q(pk__in=linked) | Q(in_staff_role=True))
+        .order_by("username")
+    )
+
+
+def _findings_by_person(findings: list, due: list, representatives: dict, *, on: datetime.date) -> tuple:
+    """Items per user id: awaiting their verification, due in audits they lead, due in agencies they represent."""
+    items = {finding.pk: _finding_item(finding, on=on) for finding in findings}
+    due_pks = {finding.pk for finding in due}
+    awaiting: dict[int, list[Item]] = {}
+    led_due: dict[int, list[Item]] = {}
+    agency_due: dict[int, list[Item]] = {}
+    for finding in findings:
+        lead = finding.audit.lead_auditor_id
+        if lead and finding.status == FindingStatus.ACTION_PROPOSED:
+            awaiting.setdefault(lead, []).append(items[finding.pk])
+        elif lead and finding.pk in due_pks:
+            led_due.setdefault(lead, []).append(items[finding.pk])
+    for finding in due:
+        for user_id in representatives.get(finding.audit.agency_id, ()):
+            agency_due.setdefault(user_id, []).append(items[finding.pk])
+    return awaiting, led_due, agency_due
 
 
 # Composing and sending ----------------------------------------------------------------------
