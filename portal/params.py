@@ -8,9 +8,9 @@ of its parameters; ``parse()`` validates it or raises ``BadParameter``, and ``ba
 answers that.
 
 The parameters and their parsers: ``per`` (``AsOfField``), ``halaman`` (``PageField``),
-``q`` (``SearchField``), ``urut`` (``SortField``), ``jenis`` and ``status`` (``FilterField``,
-in ``agencies.forms``); the certificate check's ``nomor`` and ``lembaga`` are parsed by its
-own form (``certifications.forms``).
+``q`` (``SearchField``), ``urut`` (``SortField``), ``jenis`` and ``status`` (``FilterField``
+with the models' choices); ``agencies.forms`` declares the register's. The certificate check's
+``nomor`` and ``lembaga`` are its own (``certifications.forms``), beside this ``per``.
 """
 
 import datetime
