@@ -8,9 +8,9 @@ of its parameters; ``parse()`` validates it or raises ``BadParameter``, and ``ba
 answers that.
 
 The parameters and their parsers: ``per`` (``AsOfField``), ``halaman`` (``PageField``),
-``q`` (``SearchField``), ``urut`` (``SortField``), ``jenis`` and ``status`` (``FilterField``,
-in ``portal.forms.agencies``); the certificate check's ``nomor`` and ``lembaga`` are parsed by its
-own form (``portal.forms.certificates``).
+``q`` (``SearchField``), ``urut`` (``SortField``), ``jenis`` and ``status`` (``FilterField``
+with the models' choices); ``portal.forms.agencies`` declares the register's. The certificate check's
+``nomor`` and ``lembaga`` are its own (``portal.forms.certificates``), beside this ``per``.
 """
 
 import datetime
