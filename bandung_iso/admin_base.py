@@ -4,7 +4,7 @@ Forged input refused by name instead of a server error (``SafeInitialDataMixin``
 ``SelectedIdsMixin``), a model's errors shown on its form (``ModelErrorsForm``,
 ``add_model_errors``), a yes/no list filter about today (``YesNoListFilter``), and an edit
 history under the same row rules as the change pages (``RowRuleHistoryAdmin``, rendered with
-``admin/history_list.html`` from this package's templates). Infrastructure: no app is imported.
+``admin/history_list.html`` from bandung_iso/templates). Infrastructure: it imports no app.
 """
 
 from django import forms
