@@ -1,16 +1,14 @@
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bandung_iso.db import has_text, require_text
-from bandung_iso.public_cache import PublicDataQuerySet
+from bandung_iso.signals import SignallingQuerySet
 
 SOURCE_REQUIRED = _("Setiap SKPD wajib mencatat sumbernya.")
 
@@ -45,39 +43,7 @@ class AgencyStatus(models.TextChoices):
     NOT_YET = "not_yet", _("belum bersertifikat")
 
 
-class AgencyQuerySet(PublicDataQuerySet):
-    def with_status(self, *, on: datetime.date):
-        """Annotate ``status`` (an ``AgencyStatus``) on ``on``, in the list query itself.
-
-        A valid certificate wins; then a suspension, then a withdrawal in force on that day;
-        an agency that held a certificate before but none now is ``expired`` (printed expiry
-        or the standard's end); one never issued a certificate by then is ``not_yet``.
-        """
-        from certifications.models import Certificate
-
-        mine = Certificate.objects.filter(agency=OuterRef("pk"))
-        return self.annotate(
-            status=Case(
-                When(Exists(mine.valid(on=on)), then=Value(AgencyStatus.CERTIFIED)),
-                When(Exists(mine.suspended(on=on)), then=Value(AgencyStatus.SUSPENDED)),
-                When(Exists(mine.withdrawn(on=on)), then=Value(AgencyStatus.WITHDRAWN)),
-                When(Exists(mine.filter(issued_on__lte=on)), then=Value(AgencyStatus.EXPIRED)),
-                default=Value(AgencyStatus.NOT_YET),
-                output_field=models.CharField(),
-            )
-        )
-
-    def certified(self, *, on: datetime.date):
-        """Agencies holding a certificate that is valid on ``on`` (see ``Certificate.objects.valid``)."""
-        from certifications.models import Certificate
-
-        return self.filter(Exists(Certificate.objects.valid(on=on).filter(agency=OuterRef("pk"))))
-
-    def not_certified(self, *, on: datetime.date):
-        from certifications.models import Certificate
-
-        return self.exclude(Exists(Certificate.objects.valid(on=on).filter(agency=OuterRef("pk"))))
-
+class AgencyQuerySet(SignallingQuerySet):
     def unconfirmed(self):
         return self.filter(name_confirmed=False)
 

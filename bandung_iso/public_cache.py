@@ -10,8 +10,10 @@ again on its next request (and overwritten). One round trip reads the token and 
 ``invalidate()`` runs on every write to a model that a public page shows:
 - ``post_save``, ``post_delete`` and ``m2m_changed`` of those models (the admin, management
   commands, the loader, ``save()`` in a shell, a revert in the history, ``loaddata``);
-- the writes that send no signal (``QuerySet.update``, ``bulk_create``, ``bulk_update``)
-  through ``PublicDataQuerySet``, the base of those models' querysets.
+- the writes Django sends no such signal for (``QuerySet.update``, ``bulk_create``,
+  ``bulk_update``) through ``bandung_iso.signals.records_changed``, which the models'
+  querysets (``SignallingQuerySet``) send.
+The receivers are connected in ``BandungIsoConfig.ready()``.
 A write made outside Django (SQL in psql, a restored backup) needs
 ``manage.py invalidate_public_pages``.
 
@@ -34,14 +36,17 @@ import logging
 import uuid
 from functools import wraps
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import models, router, transaction
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from bandung_iso.cache import CACHE_ERRORS  # what an unreachable cache raises
+from bandung_iso.signals import records_changed
 
 logger = logging.getLogger("bandung_iso.public_cache")
 
@@ -74,42 +79,9 @@ def invalidate() -> None:
 
 
 def data_changed(*, using: str | None = None, **kwargs) -> None:
-    """Signal receiver (and the querysets' hook): a write to data that public pages show."""
-    # The dashboard's stored figures are stale from this write on, in the writer's transaction.
-    # Imported here: portal's models import the models whose querysets import this module.
-    from portal.figures import mark_changed
-
-    mark_changed(using=using)
+    """Receiver of every write to data that public pages show (see ``connect_signals``)."""
     invalidate()
     transaction.on_commit(invalidate, using=using)
-
-
-class PublicDataQuerySet(models.QuerySet):
-    """The queryset of every model a public page shows: its writes that send no signal invalidate too."""
-
-    def update(self, **kwargs):
-        rows = super().update(**kwargs)
-        if rows:
-            data_changed(using=router.db_for_write(self.model))
-        return rows
-
-    update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            data_changed(using=router.db_for_write(self.model))
-        return created
-
-    bulk_create.alters_data = True
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        rows = super().bulk_update(objs, fields, *args, **kwargs)
-        if rows:
-            data_changed(using=router.db_for_write(self.model))
-        return rows
-
-    bulk_update.alters_data = True
 
 
 def page_key(request) -> str:
@@ -191,30 +163,34 @@ def public_page(view):
 
 
 def public_models() -> list:
-    """Every model of the apps whose records public pages show (history tables excluded)."""
-    from django.apps import apps
+    """Every model of the apps whose records public pages show.
 
+    Not the history tables, nor the stores derived from the records (a model marking itself
+    ``derived_from_records``): they are written only alongside a write already heard of.
+    """
     return [
         model
         for label in PUBLIC_APPS
         for model in apps.get_app_config(label).get_models()
-        if not model.__name__.startswith("Historical")
+        if not model.__name__.startswith("Historical") and not getattr(model, "derived_from_records", False)
     ]
 
 
 PUBLIC_APPS = ("agencies", "certifications")
 
 
-def connect_signals() -> None:
-    """Called once from PortalConfig.ready()."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+def connect_signals(receiver, *, uid: str) -> None:
+    """Connect ``receiver`` to every write of ``public_models()``: saves, deletes, many-to-many and bulk writes.
 
+    Called from ``AppConfig.ready()``: bandung_iso's with ``data_changed``, portal's with its
+    figures' hook. ``uid`` keeps a second call from connecting twice.
+    """
     for model in public_models():
-        post_save.connect(data_changed, sender=model, dispatch_uid=f"public-cache-save-{model._meta.label}")
-        post_delete.connect(data_changed, sender=model, dispatch_uid=f"public-cache-delete-{model._meta.label}")
+        label = model._meta.label
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save-{label}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete-{label}")
+        records_changed.connect(receiver, sender=model, dispatch_uid=f"{uid}-bulk-{label}")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                data_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"public-cache-m2m-{model._meta.label}-{field.name}",
+                receiver, sender=field.remote_field.through, dispatch_uid=f"{uid}-m2m-{label}-{field.name}"
             )

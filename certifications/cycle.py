@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .dates import DatePrecision, add_years, format_approximate
-from .models import Audit, AuditKind, AuditStatus, Certificate, CertificateStatus, Standard
+from .models import Audit, AuditKind, AuditStatus, Certificate, Standard
+from .timeline import CertificateFacts, in_cycle, in_cycle_on
 
 # A certificate is valid for three years from its certification decision.
 CERTIFICATE_YEARS = 3
@@ -78,15 +79,11 @@ def next_audit(
     standard's end, or a recertification audit already done (a new certificate follows).
     A suspended certificate still owes its audits.
     """
-    if certificate.issued_on is None or certificate.expires_on is None:
+    if not in_cycle(CertificateFacts.of(certificate), on):
         return None
     if certificate.issued_precision == DatePrecision.UNKNOWN or recertified:
         return None
-    if certificate.status == CertificateStatus.WITHDRAWN and certificate.status_changed_on <= on:
-        return None
     end, end_precision = cycle_end(certificate)
-    if certificate.issued_on > on or end < on:
-        return None
     precision = certificate.issued_precision
     if completed_surveillances < SURVEILLANCES_PER_CYCLE:
         number = completed_surveillances + 1
@@ -134,9 +131,7 @@ def certificates_in_cycle(*, on: datetime.date):
     for a city), which keeps the date rules in one place for both databases.
     """
     return (
-        Certificate.objects.filter(issued_on__lte=on, expires_on__gte=on)
-        .exclude(status=CertificateStatus.WITHDRAWN, status_changed_on__lte=on)
-        .exclude(standard__certificates_valid_until__lt=on)
+        Certificate.objects.filter(in_cycle_on(on))
         .select_related("agency", "standard")
         .annotate(**cycle_annotations(on=on))
     )

@@ -1,13 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bandung_iso.public_cache import connect_signals
+
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal publik")
 
     def ready(self):
-        # Every write to the data the public pages show invalidates the shared page cache.
-        from bandung_iso.public_cache import connect_signals
+        # Models are importable only once the registry is ready.
+        from .figures import mark_changed
 
-        connect_signals()
+        # Every write to the data the public pages show makes the dashboard's figures stale.
+        connect_signals(mark_changed, uid="dashboard-figures")

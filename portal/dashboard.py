@@ -6,16 +6,16 @@ from dataclasses import dataclass, field
 from django.db.models import F, Prefetch, Q
 
 from agencies.models import Agency
+from certifications import selectors
 from certifications.cycle import lapsing_standard_agencies
 from certifications.models import Audit, Ceremony, Certificate, FindingGrade, Programme, Progress, Standard
 from certifications.notice import EXPIRY_NOTICE_DAYS, STANDARD_END_NOTICE_DAYS
+from certifications.timeline import REASONS
 
 from . import figures
 from .charts import BarChart, LineChart, bar_chart, line_chart
-from .models import TroubledStretch
 from .params import AsOf
 
-REASONS = figures.REASONS
 ATTENTION_ROWS = 10
 STALE_AFTER_DAYS = 365
 
@@ -122,12 +122,9 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
         row["label"] = labels.get(row["kind"], row["kind"])
     kind_rows.sort(key=lambda row: (-row["total"], str(row["label"])))
 
-    # Agencies with a suspension or withdrawal in force and no valid certificate on the day:
-    # their status then is "suspended" (which wins) or "withdrawn", as Agency.objects.with_status says.
+    # Agencies suspended or withdrawn on the day, from the stored timeline.
     troubled = []
-    for stretch in (
-        TroubledStretch.objects.on(day).select_related("agency").order_by("agency__name", "agency__pk")[:ATTENTION_ROWS]
-    ):
+    for stretch in selectors.troubled(on=day)[:ATTENTION_ROWS]:
         stretch.agency.status = stretch.status
         troubled.append(stretch.agency)
     expiring = Certificate.objects.expiring(on=day, within_days=EXPIRY_NOTICE_DAYS).select_related("agency", "standard")

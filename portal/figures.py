@@ -32,15 +32,15 @@ from django.db.models import Exists, F, Max
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyStatus
-from certifications.models import Audit, Ceremony, Certificate, CertificateStatus, Finding, FindingStatus, Standard
+from certifications.models import Audit, Ceremony, Certificate, Finding, FindingStatus, StatusStretch
 from certifications.notice import EXPIRY_NOTICE_DAYS
+from certifications.timeline import REASONS, CertificateFacts, valid_stretch
 
-from .models import Figure, FigureChange, FigureState, TroubledStretch
+from .models import Figure, FigureChange, FigureState
 
 # Figures that do not depend on the day are stored once, from the first day there is.
 ALWAYS = datetime.date.min
-REASONS = ("expired", "standard_lapsed", "suspended", "withdrawn")
-LAPSE_KEYS = (*REASONS, "troubled")
+TROUBLED = (AgencyStatus.SUSPENDED, AgencyStatus.WITHDRAWN)
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -53,57 +53,11 @@ def _minus(day: datetime.date, days: int) -> datetime.date:
     return day - datetime.timedelta(days=days) if day.toordinal() > days else datetime.date.min
 
 
-@dataclass(frozen=True)
-class CertificateRow:
-    agency: int
-    standard_ends: datetime.date | None  # the standard's certificates_valid_until
-    issued_on: datetime.date | None
-    expires_on: datetime.date | None
-    status: str
-    status_changed_on: datetime.date | None
-
-    def valid_stretch(self) -> tuple[datetime.date, datetime.date] | None:
-        """First and last day the certificate is valid (``valid_on``), or None if never."""
-        if self.issued_on is None or self.expires_on is None:
-            return None  # unknown dates never count
-        last = self.expires_on
-        if self.standard_ends is not None:
-            last = min(last, self.standard_ends)
-        if self.status != CertificateStatus.ACTIVE:
-            if self.status_changed_on is None:
-                return None
-            if self.status_changed_on == datetime.date.min:
-                return None
-            last = min(last, self.status_changed_on - ONE_DAY)
-        return (self.issued_on, last) if last >= self.issued_on else None
-
-    def reasons_from(self) -> dict[str, datetime.date]:
-        """The first day each lapse reason of ``Programme.progress`` holds for this certificate.
-
-        Each holds from that day on: issued by then, and expired / the standard ended /
-        suspended / withdrawn by then (the status as it stands now, as the rules read it).
-        """
-        if self.issued_on is None:
-            return {}
-        found = {}
-        if self.expires_on is not None and (after := _next(self.expires_on)) is not None:
-            found["expired"] = max(self.issued_on, after)
-        if self.standard_ends is not None and (after := _next(self.standard_ends)) is not None:
-            found["standard_lapsed"] = max(self.issued_on, after)
-        if (
-            self.status in (CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN)
-            and self.status_changed_on is not None
-        ):
-            found[self.status] = max(self.issued_on, self.status_changed_on)
-        return found
-
-
 @dataclass
 class Computed:
-    """What ``compute()`` finds: per figure key, its change on each day; and the troubled stretches."""
+    """What ``compute()`` finds: per figure key, its change on each day."""
 
     changes: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
-    stretches: list = field(default_factory=list)  # (agency id, first day, last day or None, status)
 
     def add(self, key: str, day: datetime.date | None, by: int) -> None:
         if day is not None:
@@ -131,87 +85,27 @@ class Computed:
         return rows
 
 
-def _merge(stretches: list) -> list:
-    """Certified periods: overlapping or touching validity stretches joined."""
-    merged = []
-    for first, last in sorted(stretches):
-        if merged and (merged[-1][1] == datetime.date.max or first <= merged[-1][1] + ONE_DAY):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
-        else:
-            merged.append((first, last))
-    return merged
-
-
-def _agency(result: Computed, agency: int, kind: str, certificates: list) -> None:
-    """One agency's certified periods and lapse reasons, as changes of the agency figures.
+def _agency_stretches(result: Computed, stretches: list, kinds: dict) -> None:
+    """The agency figures from the stored timeline: each stretch counts under its status and reasons.
 
     Certified counts under its kind only ("certified:<kind>"; the total is their sum, see
-    ``Computed.rows``). Each lapse figure counts the agency on the days it is not certified
-    and the reason holds; "troubled" on the days it is not certified and is suspended or
-    withdrawn. Written for speed: it runs for every agency on every rebuild.
+    ``Computed.rows``); "troubled" counts the agencies suspended or withdrawn.
     """
-    changes = result.changes
-    periods = _merge([s for s in (c.valid_stretch() for c in certificates) if s])
-    certified = changes[f"certified:{kind}"]
-    for first, last in periods:
-        certified[first] += 1
-        if (after := _next(last)) is not None:
-            certified[after] -= 1
-    reasons: dict[str, datetime.date] = {}
+    for agency, starts_on, ends_on, status, *reasons in stretches:
+        after = _next(ends_on)
+        if status == AgencyStatus.CERTIFIED:
+            result.stretch(f"certified:{kinds[agency]}", starts_on, after)
+        elif status in TROUBLED:
+            result.stretch("troubled", starts_on, after)
+        for name, holds in zip(REASONS, reasons, strict=True):
+            if holds:
+                result.stretch(name, starts_on, after)
+
+
+def _expiring(result: Computed, certificates: list[CertificateFacts]) -> None:
+    """Valid on the day and ceasing (printed expiry or the standard's end) within EXPIRY_NOTICE_DAYS of it."""
     for certificate in certificates:
-        for name, day in certificate.reasons_from().items():
-            if name not in reasons or day < reasons[name]:
-                reasons[name] = day
-    if not reasons:
-        return
-    since = [reasons.get(name) for name in REASONS]
-    # Between two of these days the agency's standing is constant; before the first reason
-    # holds, every lapse figure is zero.
-    earliest = min(reasons.values())
-    days = set(reasons.values())
-    days.update(first for first, _ in periods if first > earliest)
-    days.update(after for _, last in periods if (after := _next(last)) is not None and after > earliest)
-    before = (0, 0, 0, 0, 0)
-    troubled_since = troubled_status = None
-    for day in sorted(days):
-        if any(first <= day <= last for first, last in periods):
-            now = (0, 0, 0, 0, 0)
-        else:
-            held = [int(first is not None and first <= day) for first in since]
-            now = (*held, held[2] or held[3])
-        if now != before:
-            for key, new, old in zip(LAPSE_KEYS, now, before, strict=True):
-                if new != old:
-                    changes[key][day] += new - old
-            before = now
-        # Suspended wins over withdrawn, as Agency.objects.with_status says.
-        status = (AgencyStatus.SUSPENDED if now[2] else AgencyStatus.WITHDRAWN) if now[4] else None
-        if status != troubled_status:
-            if troubled_status is not None:
-                result.stretches.append((agency, troubled_since, day - ONE_DAY, troubled_status))
-            troubled_since, troubled_status = day, status
-    if troubled_status is not None:
-        result.stretches.append((agency, troubled_since, None, troubled_status))
-
-
-def compute(
-    *, certificates: list, kinds: dict, audits: list, findings: list, constants: dict | None = None
-) -> Computed:
-    """Every figure's changes from the records (plain tuples; no database).
-
-    ``certificates``: ``CertificateRow`` each; ``kinds``: agency id -> kind, every agency;
-    ``audits``: (starts_on, status); ``findings``: (grade, status, closed_on, audit's starts_on);
-    ``constants``: counts that do not depend on the day, by key.
-    """
-    result = Computed()
-    for key, value in (constants or {}).items():
-        result.add(key, ALWAYS, value)
-    by_agency = defaultdict(list)
-    for certificate in certificates:
-        by_agency[certificate.agency].append(certificate)
-        # Expiring: valid on the day and ceasing (printed expiry or the standard's end) within
-        # EXPIRY_NOTICE_DAYS of it, i.e. from that many days before the earlier of the two.
-        stretch = certificate.valid_stretch()
+        stretch = valid_stretch(certificate)
         if stretch:
             ends = certificate.expires_on
             if certificate.standard_ends is not None:
@@ -219,8 +113,23 @@ def compute(
             first = max(stretch[0], _minus(ends, EXPIRY_NOTICE_DAYS))
             if first <= stretch[1]:
                 result.stretch("expiring", first, _next(stretch[1]))
-    for agency, rows in by_agency.items():
-        _agency(result, agency, kinds[agency], rows)
+
+
+def compute(
+    *, certificates: list, stretches: list, kinds: dict, audits: list, findings: list, constants: dict | None = None
+) -> Computed:
+    """Every figure's changes from the records (plain tuples; no database).
+
+    ``certificates``: ``CertificateFacts`` each; ``stretches``: the stored timeline's rows as
+    (agency, starts_on, ends_on, status, *reasons); ``kinds``: agency id -> kind, every agency;
+    ``audits``: (starts_on, status); ``findings``: (grade, status, closed_on, audit's starts_on);
+    ``constants``: counts that do not depend on the day, by key.
+    """
+    result = Computed()
+    for key, value in (constants or {}).items():
+        result.add(key, ALWAYS, value)
+    _expiring(result, certificates)
+    _agency_stretches(result, stretches, kinds)
     for kind in kinds.values():
         result.add(f"agencies:{kind}", ALWAYS, 1)
     for starts_on, status in audits:
@@ -237,15 +146,17 @@ def compute(
 
 
 def _records() -> dict:
-    ends = dict(Standard.objects.values_list("pk", "certificates_valid_until"))
     certificates = [
-        CertificateRow(agency, ends[standard], issued, expires, status, changed)
-        for agency, standard, issued, expires, status, changed in Certificate.objects.order_by().values_list(
-            "agency_id", "standard_id", "issued_on", "expires_on", "status", "status_changed_on"
+        CertificateFacts(*row)
+        for row in Certificate.objects.order_by().values_list(
+            "issued_on", "expires_on", "standard__certificates_valid_until", "status", "status_changed_on"
         )
     ]
     return {
         "certificates": certificates,
+        "stretches": list(
+            StatusStretch.objects.order_by().values_list("agency_id", "starts_on", "ends_on", "status", *REASONS)
+        ),
         "kinds": dict(Agency.objects.order_by().values_list("pk", "kind")),
         "audits": list(Audit.objects.order_by().values_list("starts_on", "status")),
         "findings": list(Finding.objects.order_by().values_list("grade", "status", "closed_on", "audit__starts_on")),
@@ -281,8 +192,8 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def mark_changed(*, using: str | None = None) -> None:
-    """The records changed: the figures are stale from now on (in the writer's transaction)."""
+def mark_changed(*, using: str | None = None, **kwargs) -> None:
+    """Receiver of every write to the records: the figures are stale from now on (in the writer's transaction)."""
     FigureChange.objects.using(using).create()
 
 
@@ -306,8 +217,6 @@ def rebuild(*, force: bool = False) -> FigureState:
         result = compute(**records)
         Figure.objects.all().delete()
         _insert(Figure, ["key", "day", "value"], result.rows())
-        TroubledStretch.objects.all().delete()
-        _insert(TroubledStretch, ["agency", "starts_on", "ends_on", "status"], result.stretches)
         # The dates from the records already read; only the ceremonies are not among them.
         issued = [c.issued_on for c in records["certificates"] if c.issued_on is not None]
         newest = [

@@ -12,8 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import AgencyStatus
-
 
 class FigureState(models.Model):
     """The one row describing the stored figures; rebuilding takes its write lock."""
@@ -77,53 +75,3 @@ class Figure(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.day}: {self.value}"
-
-
-class TroubledStretchQuerySet(models.QuerySet):
-    def on(self, day: datetime.date):
-        """The stretches that include ``day``: one per agency suspended or withdrawn then."""
-        return self.filter(Q(ends_on__gte=day) | Q(ends_on__isnull=True), starts_on__lte=day)
-
-
-class TroubledStretch(models.Model):
-    """Days an agency has a suspension or withdrawal in force and no valid certificate."""
-
-    agency = models.ForeignKey(
-        "agencies.Agency",
-        on_delete=models.CASCADE,
-        related_name="troubled_stretches",
-        verbose_name=_("SKPD"),
-        help_text=_("SKPD yang sertifikatnya dibekukan atau dicabut."),
-    )
-    starts_on = models.DateField(_("mulai"), help_text=_("Hari pertama."))
-    ends_on = models.DateField(_("sampai"), null=True, blank=True, help_text=_("Hari terakhir; kosong bila masih."))
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=[
-            (AgencyStatus.SUSPENDED, AgencyStatus.SUSPENDED.label),
-            (AgencyStatus.WITHDRAWN, AgencyStatus.WITHDRAWN.label),
-        ],
-        help_text=_("Dibekukan menang atas dicabut, seperti di daftar SKPD."),
-    )
-
-    objects = TroubledStretchQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("masa dibekukan atau dicabut")
-        verbose_name_plural = _("masa dibekukan atau dicabut")
-        ordering = ["agency", "starts_on"]
-        indexes = [models.Index(fields=["starts_on", "ends_on"], name="troubledstretch_days_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="troubledstretch_ends_after_start",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=[AgencyStatus.SUSPENDED, AgencyStatus.WITHDRAWN]),
-                name="troubledstretch_status_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.agency_id} {self.starts_on}–{self.ends_on or ''}: {self.status}"

@@ -7,7 +7,6 @@ app, below certifications, may not import them.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,12 +14,13 @@ from agencies.models import Agency
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 from bandung_iso.roles import Role
 
+from .. import selectors
 from ..models import Certificate
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
 class CertifiedTodayFilter(YesNoListFilter):
-    """Agencies holding a certificate in force today (``timezone.localdate()``), or not."""
+    """Agencies certified today (``timezone.localdate()``), or not."""
 
     title = _("status sertifikat hari ini")
     parameter_name = "sertifikat_hari_ini"
@@ -28,10 +28,10 @@ class CertifiedTodayFilter(YesNoListFilter):
     no_label = _("tidak bersertifikat hari ini")
 
     def yes(self, queryset, *, on):
-        return queryset.certified(on=on)
+        return selectors.certified(queryset, on=on)
 
     def no(self, queryset, *, on):
-        return queryset.not_certified(on=on)
+        return selectors.not_certified(queryset, on=on)
 
 
 class CertificateInline(admin.StackedInline):
@@ -87,8 +87,7 @@ class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
 
     def get_queryset(self, request):
         # One EXISTS per row inside the list query, not a query per row.
-        valid_today = Certificate.objects.valid(on=timezone.localdate()).filter(agency=OuterRef("pk"))
-        return super().get_queryset(request).annotate(certified_today=Exists(valid_today))
+        return super().get_queryset(request).annotate(certified_today=selectors.certified_on(timezone.localdate()))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "quality_representatives":

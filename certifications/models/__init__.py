@@ -9,6 +9,8 @@ from ..clauses import (
     clause_choices,
     clause_label,
 )
+from ..statuses import CertificateState, CertificateStatus
+from ..timeline import valid_on
 from .audits import (
     ACTION_REQUIRED,
     AUDIT_CYCLE_KINDS,
@@ -32,13 +34,11 @@ from .certificates import (
     WITHDRAWN_IS_FINAL,
     Certificate,
     CertificateQuerySet,
-    CertificateState,
-    CertificateStatus,
     CertificationBody,
     Standard,
-    valid_on,
 )
 from .programme import Ceremony, Programme, ProgrammeQuerySet, Progress
+from .timeline import StatusStretch, StatusStretchQuerySet
 
 __all__ = [
     "ACTION_REQUIRED",
@@ -74,6 +74,8 @@ __all__ = [
     "ProgrammeQuerySet",
     "Progress",
     "Standard",
+    "StatusStretch",
+    "StatusStretchQuerySet",
     "clause_choices",
     "clause_label",
     "valid_on",

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from bandung_iso.db import StripWhitespace
-from bandung_iso.public_cache import PublicDataQuerySet
+from bandung_iso.signals import SignallingQuerySet
 
 from ..clauses import ALL_CLAUSE_VALUES, CLAUSES, ClauseSet, clause_label
 from .certificates import Certificate, CertificationBody, Standard
@@ -47,7 +47,7 @@ class AuditStatus(models.TextChoices):
 AUDIT_CYCLE_KINDS = (AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION)
 
 
-class AuditQuerySet(PublicDataQuerySet):
+class AuditQuerySet(SignallingQuerySet):
     def completed(self):
         return self.filter(status=Audit.Status.COMPLETED)
 
@@ -192,7 +192,7 @@ class FindingStatus(models.TextChoices):
 OPEN_STATUSES = (FindingStatus.OPEN, FindingStatus.ACTION_PROPOSED)
 
 
-class FindingQuerySet(PublicDataQuerySet):
+class FindingQuerySet(SignallingQuerySet):
     def open(self):
         """Nonconformities not closed yet: open, or with an action proposed and awaiting verification."""
         return self.filter(status__in=OPEN_STATUSES)

@@ -12,10 +12,12 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from bandung_iso.db import has_text, require_text
-from bandung_iso.public_cache import PublicDataQuerySet
+from bandung_iso.signals import SignallingQuerySet
 
 from ..clauses import ClauseSet
 from ..dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
+from ..statuses import CertificateStatus
+from ..timeline import CertificateFacts, certificate_state, valid_on
 
 SOURCE_REQUIRED = _("Sumber wajib diisi: dari mana data ini berasal.")
 WITHDRAWN_IS_FINAL = _(
@@ -49,7 +51,7 @@ class Standard(models.Model):
     )
     source = models.TextField(_("sumber"), help_text=_("Dari mana tanggal-tanggal ini berasal."))
 
-    objects = PublicDataQuerySet.as_manager()
+    objects = SignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("standar")
@@ -97,7 +99,7 @@ class CertificationBody(models.Model):
     website = models.URLField(_("situs web"), blank=True, help_text=_("Alamat situs resmi lembaga, bila ada."))
     notes = models.TextField(_("catatan"), blank=True, help_text=_("Catatan untuk staf."))
 
-    objects = PublicDataQuerySet.as_manager()
+    objects = SignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lembaga sertifikasi")
@@ -116,53 +118,10 @@ class CertificationBody(models.Model):
         return self.name
 
 
-class CertificateStatus(models.TextChoices):
-    ACTIVE = "active", _("aktif")
-    SUSPENDED = "suspended", _("dibekukan")
-    WITHDRAWN = "withdrawn", _("dicabut")
-
-
-class CertificateState(models.TextChoices):
-    """A certificate's standing on one day, as the public certificate check answers it."""
-
-    VALID = "valid", _("berlaku")
-    SUSPENDED = "suspended", _("dibekukan")
-    WITHDRAWN = "withdrawn", _("dicabut")
-    EXPIRED = "expired", _("kedaluwarsa")
-    STANDARD_LAPSED = "standard_lapsed", _("standarnya tidak berlaku lagi")
-    NOT_YET_VALID = "not_yet_valid", _("belum berlaku")
-    UNKNOWN = "unknown", _("tidak dapat dipastikan (tanggal tidak diketahui)")
-
-
-def valid_on(day: datetime.date, prefix: str = "") -> Q:
-    """The condition for a certificate in force on ``day``, for filters and conditional aggregates.
-
-    Issued on or before that day, not expired, the standard still recognised, and not
-    suspended or withdrawn by then. A date known only roughly is stored as its period's
-    last day, so it counts through the end of that period. Unknown dates never count.
-    ``prefix`` reaches the certificate through a relation ("certificates__").
-    """
-    return (
-        Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": day})
-        & (
-            Q(**{f"{prefix}standard__certificates_valid_until__isnull": True})
-            | Q(**{f"{prefix}standard__certificates_valid_until__gte": day})
-        )
-        & (Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day}))
-    )
-
-
-class CertificateQuerySet(PublicDataQuerySet):
+class CertificateQuerySet(SignallingQuerySet):
     def valid(self, *, on: datetime.date):
-        """Certificates in force on ``on`` (see ``valid_on``)."""
+        """Certificates in force on ``on`` (``certifications.timeline.valid_on``)."""
         return self.filter(valid_on(on))
-
-    def suspended(self, *, on: datetime.date):
-        """Issued by ``on`` and suspended on or before it (and not reinstated since)."""
-        return self.filter(issued_on__lte=on, status=CertificateStatus.SUSPENDED, status_changed_on__lte=on)
-
-    def withdrawn(self, *, on: datetime.date):
-        return self.filter(issued_on__lte=on, status=CertificateStatus.WITHDRAWN, status_changed_on__lte=on)
 
     def expiring(self, *, on: datetime.date, within_days: int):
         """Valid on ``on`` and ceasing to be valid within ``within_days``: printed expiry or the standard's end."""
@@ -303,21 +262,8 @@ class Certificate(models.Model):
         return f"{self.agency} — {self.standard} ({number})"
 
     def state_on(self, day: datetime.date) -> str:
-        """The ``CertificateState`` on ``day``; the same rules as ``Certificate.objects.valid``."""
-        if self.status != CertificateStatus.ACTIVE and self.status_changed_on and self.status_changed_on <= day:
-            return (
-                CertificateState.SUSPENDED if self.status == CertificateStatus.SUSPENDED else CertificateState.WITHDRAWN
-            )
-        if self.issued_on is None or self.expires_on is None:
-            return CertificateState.UNKNOWN
-        if day < self.issued_on:
-            return CertificateState.NOT_YET_VALID
-        lapse = self.standard.certificates_valid_until
-        if lapse is not None and lapse < day and lapse < self.expires_on:
-            return CertificateState.STANDARD_LAPSED
-        if self.expires_on < day:
-            return CertificateState.EXPIRED
-        return CertificateState.VALID
+        """The ``CertificateState`` on ``day`` (``certifications.timeline.certificate_state``)."""
+        return certificate_state(CertificateFacts.of(self), day)
 
     @property
     def issued_display(self) -> str:

@@ -6,17 +6,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Max, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from agencies.models import AgencyStatus
 from bandung_iso.db import has_text, require_text
-from bandung_iso.public_cache import PublicDataQuerySet
+from bandung_iso.signals import SignallingQuerySet
 
 from ..dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
-from .certificates import SOURCE_REQUIRED, Certificate, CertificateStatus, valid_on
+from ..timeline import REASONS
+from .certificates import SOURCE_REQUIRED, Certificate
+from .timeline import StatusStretch
 
 
 class Ceremony(models.Model):
@@ -48,7 +50,7 @@ class Ceremony(models.Model):
         help_text=_("Sertifikat yang diserahkan dalam upacara ini."),
     )
 
-    objects = PublicDataQuerySet.as_manager()
+    objects = SignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("upacara penyerahan")
@@ -109,7 +111,7 @@ class Progress:
         return any((self.expired, self.standard_lapsed, self.suspended, self.withdrawn))
 
 
-class ProgrammeQuerySet(PublicDataQuerySet):
+class ProgrammeQuerySet(SignallingQuerySet):
     def current(self):
         """The programme the public pages report: the one with the latest deadline."""
         return self.order_by("-deadline", "pk").first()
@@ -193,28 +195,10 @@ class Programme(models.Model):
     def progress(self, *, on: datetime.date) -> Progress:
         """Certified agencies against the target on ``on``, with why the others lapsed.
 
-        One query: the certificates issued by then, grouped per agency into flags (holds a
-        valid one, holds an expired one, ...), then summed; lapse reasons count only the
-        agencies without a valid certificate.
+        One query over the stored timeline: the stretch of each agency that holds that day.
         """
-
-        def flag(condition: Q):
-            return Max(Case(When(condition, then=Value(1)), default=Value(0)))
-
-        def unless_valid(name: str):
-            return Coalesce(Sum(Case(When(has_valid=0, then=F(f"has_{name}")), default=Value(0))), 0)
-
-        reasons = ("expired", "standard_lapsed", "suspended", "withdrawn")
-        totals = (
-            Certificate.objects.filter(issued_on__lte=on)
-            .values("agency")
-            .annotate(
-                has_valid=flag(valid_on(on)),
-                has_expired=flag(Q(expires_on__lt=on)),
-                has_standard_lapsed=flag(Q(standard__certificates_valid_until__lt=on)),
-                has_suspended=flag(Q(status=CertificateStatus.SUSPENDED, status_changed_on__lte=on)),
-                has_withdrawn=flag(Q(status=CertificateStatus.WITHDRAWN, status_changed_on__lte=on)),
-            )
-            .aggregate(certified=Coalesce(Sum("has_valid"), 0), **{name: unless_valid(name) for name in reasons})
+        totals = StatusStretch.objects.on(on).aggregate(
+            certified=Count("pk", filter=Q(status=AgencyStatus.CERTIFIED)),
+            **{name: Count("pk", filter=Q(**{name: True})) for name in REASONS},
         )
         return Progress(on=on, target=self.target_agencies, **totals)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from agencies.models import Agency, AgencyStatus
 from bandung_iso.public_cache import public_page
+from certifications import selectors
 from certifications.models import (
     AuditKind,
     Ceremony,
@@ -71,7 +72,7 @@ def agency_list(request):
     as_of = form.as_of()
     day = as_of.day
 
-    agencies = Agency.objects.with_status(on=day).search(params["q"])
+    agencies = selectors.with_status(Agency.objects.search(params["q"]), on=day)
     if params["jenis"]:
         agencies = agencies.filter(kind=params["kind"])
     if params["status"]:
@@ -81,11 +82,7 @@ def agency_list(request):
 
     # How every agency stands on the day, whatever the search: one grouped query.
     counts = dict(
-        Agency.objects.with_status(on=day)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        selectors.with_status(on=day).order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
     )
 
     path = request.path
@@ -163,9 +160,9 @@ def agency_detail(request, slug):
     as_of = form.as_of()
     day = as_of.day
 
-    agency = get_object_or_404(Agency.objects.with_status(on=day).select_related("parent"), slug=slug)
+    agency = get_object_or_404(selectors.with_status(Agency.objects.select_related("parent"), on=day), slug=slug)
     agency.status_label = AgencyStatus(agency.status).label
-    children = _label_statuses(Agency.objects.filter(parent=agency).with_status(on=day).order_by(Lower("name"), "pk"))
+    children = _label_statuses(selectors.with_status(agency.children.all(), on=day).order_by(Lower("name"), "pk"))
     certificates = list(
         agency.certificates.select_related("standard", "body").prefetch_related(
             Prefetch("ceremonies", queryset=Ceremony.objects.all())

@@ -1,15 +1,12 @@
 """The Agency model: its constraints (friendly in full_clean, enforced by the database), queries and text."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from agencies.models import Agency
-from certifications.models import Certificate
 from tests.assertions import assert_violates
-from tests.factories import AgencyFactory, CertificateFactory
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,42 +157,6 @@ def test_unconfirmed():
     AgencyFactory(is_active=False, name_confirmed=True)
     unconfirmed = AgencyFactory(is_active=True, name_confirmed=False)
     assert set(Agency.objects.unconfirmed()) == {unconfirmed}
-
-
-def test_certified_and_not_certified_partition_the_agencies():
-    twice = AgencyFactory(name="A dua sertifikat")
-    CertificateFactory(agency=twice)
-    CertificateFactory(agency=twice, issued_on=datetime.date(2013, 1, 10), expires_on=datetime.date(2016, 1, 9))
-    expired = AgencyFactory(name="B kedaluwarsa")
-    CertificateFactory(agency=expired, issued_on=datetime.date(2009, 1, 1), expires_on=datetime.date(2011, 12, 31))
-    never = AgencyFactory(name="C belum pernah")
-    on = datetime.date(2013, 6, 1)
-
-    certified = Agency.objects.certified(on=on)
-    assert list(certified) == [twice]  # once, though it holds two valid certificates
-    assert certified.count() == 1
-    assert list(Agency.objects.not_certified(on=on)) == [expired, never]
-    assert Agency.objects.certified(on=datetime.date(2010, 6, 1)).get() == expired
-    assert Certificate.objects.valid(on=on).count() == 2
-
-
-def test_certified_follows_the_certificate_validity_rules():
-    agency = AgencyFactory()
-    CertificateFactory(
-        agency=agency,
-        status=Certificate.Status.SUSPENDED,
-        status_changed_on=datetime.date(2013, 6, 1),
-        status_reason="Audit surveilans tidak dilaksanakan.",
-    )
-    assert agency in Agency.objects.certified(on=datetime.date(2013, 5, 31))
-    assert agency not in Agency.objects.certified(on=datetime.date(2013, 6, 1))
-    assert agency in Agency.objects.not_certified(on=datetime.date(2013, 6, 1))
-
-
-def test_an_agency_no_longer_active_still_counts_on_the_days_it_held_a_certificate():
-    inactive = AgencyFactory(is_active=False)
-    CertificateFactory(agency=inactive)
-    assert list(Agency.objects.certified(on=datetime.date(2013, 6, 1))) == [inactive]
 
 
 # Text and options ------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal import figures
-from portal.models import Figure, FigureChange, TroubledStretch
+from portal.models import Figure, FigureChange
 
 
 class _DryRun(Exception):
@@ -26,13 +26,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 changes = FigureChange.objects.count()
                 figures.rebuild(force=True)
-                counts = (Figure.objects.count(), TroubledStretch.objects.count())
+                rows = Figure.objects.count()
                 if dry_run:
                     raise _DryRun
         except _DryRun:
             self.stdout.write(self.style.WARNING("Uji coba (--dry-run): angka tersimpan dibiarkan."))
-        self.stdout.write(
-            f"{counts[0]} baris angka, {counts[1]} masa dibekukan/dicabut; {changes} perubahan data tercakup."
-        )
+        self.stdout.write(f"{rows} baris angka; {changes} perubahan data tercakup.")
         if not dry_run:
             self.stdout.write(self.style.SUCCESS("Angka dasbor dihitung ulang."))

@@ -1,0 +1,216 @@
+"""The certification rule, in one place: is a certificate in force on a day, and where does an agency stand.
+
+Everything that asks "certified on day D?" asks this module, in one of two forms kept side by
+side and tested against each other (tests/certifications/test_timeline.py):
+
+- the pure rule, on plain facts (``CertificateFacts``): ``certificate_state``, ``is_valid``,
+  ``standing_on`` and ``stretches``, the agency's timeline as stretches of days with one
+  standing each;
+- the SQL form of the certificate rule, ``valid_on`` and ``in_cycle_on``, for filters over
+  certificates.
+
+An agency's timeline is stored (``StatusStretch``, rebuilt by ``certifications.timeline_store``
+inside every write that changes it), and every reader of an agency's status on a day reads
+the stored stretches: the register, the agency page, the dashboard, ``Programme.progress``.
+
+The rule. A certificate is valid on day D when it was issued on or before D, expires on or
+after D, its standard is still recognised on D, and it was not suspended or withdrawn by D.
+A date known only roughly is stored as its period's last day, so it counts through the end of
+that period. Unknown dates never count. An agency on D is:
+- certified: it holds a valid certificate;
+- else suspended: a certificate issued by D was suspended by D (suspended wins over withdrawn);
+- else withdrawn: likewise withdrawn;
+- else expired: it was issued a certificate by D (whatever ended it: printed expiry, the
+  standard's end, or dates nobody knows);
+- else not yet certified.
+When it is not certified, the reasons (expired, standard lapsed, suspended, withdrawn) say
+which of those hold for some certificate issued by D; one agency may have several.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from agencies.models import AgencyStatus
+
+from .statuses import CertificateState, CertificateStatus
+
+FIRST_DAY = datetime.date.min
+LAST_DAY = datetime.date.max  # a stretch that has not ended ends here
+ONE_DAY = datetime.timedelta(days=1)
+REASONS = ("expired", "standard_lapsed", "suspended", "withdrawn")
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What the rule reads of a certificate."""
+
+    issued_on: datetime.date | None
+    expires_on: datetime.date | None
+    standard_ends: datetime.date | None  # the standard's certificates_valid_until
+    status: str
+    status_changed_on: datetime.date | None
+
+    @classmethod
+    def of(cls, certificate) -> "CertificateFacts":
+        return cls(
+            certificate.issued_on,
+            certificate.expires_on,
+            certificate.standard.certificates_valid_until,
+            certificate.status,
+            certificate.status_changed_on,
+        )
+
+    def changed_by(self, status: str, day: datetime.date) -> bool:
+        """Suspended (or withdrawn) on or before ``day``, as the certificate stands now."""
+        return self.status == status and self.status_changed_on is not None and self.status_changed_on <= day
+
+
+def is_valid(facts: CertificateFacts, day: datetime.date) -> bool:
+    """In force on ``day``: the pure form of ``valid_on``."""
+    if facts.issued_on is None or facts.expires_on is None:
+        return False
+    if not facts.issued_on <= day <= facts.expires_on:
+        return False
+    if facts.standard_ends is not None and facts.standard_ends < day:
+        return False
+    return not (facts.status != CertificateStatus.ACTIVE and facts.status_changed_on <= day)
+
+
+def in_cycle(facts: CertificateFacts, day: datetime.date) -> bool:
+    """In its cycle on ``day``: valid, or suspended (a suspended certificate still owes its audits).
+
+    The pure form of ``in_cycle_on``.
+    """
+    if facts.issued_on is None or facts.expires_on is None:
+        return False
+    if not facts.issued_on <= day <= facts.expires_on:
+        return False
+    if facts.standard_ends is not None and facts.standard_ends < day:
+        return False
+    return not facts.changed_by(CertificateStatus.WITHDRAWN, day)
+
+
+def certificate_state(facts: CertificateFacts, day: datetime.date) -> str:
+    """The ``CertificateState`` on ``day``, as the public certificate check answers it."""
+    for status in (CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN):
+        if facts.changed_by(status, day):
+            return CertificateState(status)
+    if facts.issued_on is None or facts.expires_on is None:
+        return CertificateState.UNKNOWN
+    if day < facts.issued_on:
+        return CertificateState.NOT_YET_VALID
+    lapse = facts.standard_ends
+    if lapse is not None and lapse < day and lapse < facts.expires_on:
+        return CertificateState.STANDARD_LAPSED
+    if facts.expires_on < day:
+        return CertificateState.EXPIRED
+    return CertificateState.VALID
+
+
+def valid_stretch(facts: CertificateFacts) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day the certificate is valid, or None if it never is."""
+    if facts.issued_on is None or facts.expires_on is None:
+        return None
+    last = facts.expires_on
+    if facts.standard_ends is not None:
+        last = min(last, facts.standard_ends)
+    if facts.status != CertificateStatus.ACTIVE:
+        if facts.status_changed_on <= facts.issued_on:
+            return None
+        last = min(last, facts.status_changed_on - ONE_DAY)
+    return (facts.issued_on, last) if last >= facts.issued_on else None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An agency's status on a day, and when it is not certified, which reasons hold."""
+
+    status: str
+    expired: bool = False
+    standard_lapsed: bool = False
+    suspended: bool = False
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Days ``starts_on`` to ``ends_on`` (both included) with one standing."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date
+    standing: Standing
+
+
+def standing_on(certificates: list[CertificateFacts], day: datetime.date) -> Standing:
+    """Where an agency holding ``certificates`` stands on ``day`` (see the module's docstring)."""
+    issued = [c for c in certificates if c.issued_on is not None and c.issued_on <= day]
+    if any(is_valid(c, day) for c in issued):
+        return Standing(AgencyStatus.CERTIFIED)
+    suspended = any(c.changed_by(CertificateStatus.SUSPENDED, day) for c in issued)
+    withdrawn = any(c.changed_by(CertificateStatus.WITHDRAWN, day) for c in issued)
+    if suspended:
+        status = AgencyStatus.SUSPENDED
+    elif withdrawn:
+        status = AgencyStatus.WITHDRAWN
+    else:
+        status = AgencyStatus.EXPIRED if issued else AgencyStatus.NOT_YET
+    return Standing(
+        status,
+        expired=any(c.expires_on is not None and c.expires_on < day for c in issued),
+        standard_lapsed=any(c.standard_ends is not None and c.standard_ends < day for c in issued),
+        suspended=suspended,
+        withdrawn=withdrawn,
+    )
+
+
+def _turning_days(facts: CertificateFacts) -> set[datetime.date]:
+    """The days on which this certificate can change its agency's standing."""
+    days = {facts.issued_on, facts.status_changed_on}
+    for last in (facts.expires_on, facts.standard_ends):
+        if last is not None and last < LAST_DAY:
+            days.add(last + ONE_DAY)
+    return {day for day in days if day is not None}
+
+
+def stretches(certificates: list[CertificateFacts]) -> list[Stretch]:
+    """The agency's whole timeline: consecutive stretches from the first day to the last, each one standing.
+
+    The standing only changes on a certificate's turning day, so it is read on each of those
+    days and equal neighbours are joined.
+    """
+    days = sorted({FIRST_DAY}.union(*(_turning_days(c) for c in certificates)))
+    found: list[Stretch] = []
+    for day in days:
+        standing = standing_on(certificates, day)
+        if found and found[-1].standing == standing:
+            continue
+        if found:
+            found[-1] = Stretch(found[-1].starts_on, day - ONE_DAY, found[-1].standing)
+        found.append(Stretch(day, LAST_DAY, standing))
+    return found
+
+
+def valid_on(day: datetime.date, prefix: str = "") -> Q:
+    """The SQL form of ``is_valid``, for filters and conditional aggregates over certificates.
+
+    ``prefix`` reaches the certificate through a relation ("certificates__").
+    """
+    return (
+        Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": day})
+        & (
+            Q(**{f"{prefix}standard__certificates_valid_until__isnull": True})
+            | Q(**{f"{prefix}standard__certificates_valid_until__gte": day})
+        )
+        & (Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day}))
+    )
+
+
+def in_cycle_on(day: datetime.date) -> Q:
+    """The SQL form of ``in_cycle``: issued by then, not expired, the standard still recognised, not withdrawn."""
+    return (
+        Q(issued_on__lte=day, expires_on__gte=day)
+        & ~Q(status=CertificateStatus.WITHDRAWN, status_changed_on__lte=day)
+        & (Q(standard__certificates_valid_until__isnull=True) | Q(standard__certificates_valid_until__gte=day))
+    )
