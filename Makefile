@@ -75,6 +75,8 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_sizes.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -77,24 +77,11 @@ def series_days(*, since: datetime.date | None, until: datetime.date) -> list[da
     return [datetime.date(year, 12, 31) for year in range(first_year, until.year)] + [until]
 
 
-def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboard:
-    day = as_of.day
-
-    state = figures.current()
-    constants = figures.constants()
-    standards = list(Standard.objects.all())
-    labels = dict(Agency.Kind.choices)
-    kind_rows = [
-        {"kind": key.split(":", 1)[1], "total": total}
-        for key, total in constants.items()
-        if key.startswith("agencies:") and total
-    ]
-    days = series_days(since=state.first_issued, until=max(day, today))
-    report_days = [day] if day == today else [day, today]
-    # Every figure the page shows, each on its day, in one query.
+def _wanted(*, days: list, report_days: list, kinds: list, day: datetime.date) -> list[tuple[str, datetime.date]]:
+    """Every figure the page shows, each with its day."""
     wanted = [("certified", each) for each in days + report_days]
     wanted += [(name, each) for each in report_days for name in (*REASONS, "troubled")]
-    wanted += [(f"certified:{row['kind']}", day) for row in kind_rows]
+    wanted += [(f"certified:{kind}", day) for kind in kinds]
     wanted += [
         (key, day)
         for key in ("expiring", "audits", f"audits:{Audit.Status.COMPLETED}", f"audits:{Audit.Status.PLANNED}")
@@ -102,46 +89,49 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
     wanted += [
         (f"findings:{grade}:{what}", day) for grade in FindingGrade.values for what in ("open", "closed", "noted")
     ]
-    wanted = list(dict.fromkeys(wanted))
-    got = dict(zip(wanted, figures.values(wanted), strict=True))
+    return list(dict.fromkeys(wanted))
 
-    def progress(on: datetime.date) -> Progress:
-        return Progress(
-            on=on,
-            target=programme.target_agencies,
-            certified=got["certified", on],
-            **{name: got[name, on] for name in REASONS},
-        )
 
-    lead = progress(day)
-    at_today = progress(today) if day != today else None
-    series = [(each, got["certified", each]) for each in days]
+def _kind_rows(constants: dict, got: dict, day: datetime.date) -> list[dict]:
+    """Agencies and certified agencies per kind on the day, the largest kinds first."""
+    labels = dict(Agency.Kind.choices)
+    rows = []
+    for key, total in constants.items():
+        if key.startswith("agencies:") and total:
+            kind = key.split(":", 1)[1]
+            rows.append(
+                {
+                    "kind": kind,
+                    "total": total,
+                    "certified": got[f"certified:{kind}", day],
+                    "label": labels.get(kind, kind),
+                }
+            )
+    rows.sort(key=lambda row: (-row["total"], str(row["label"])))
+    return rows
 
-    for row in kind_rows:
-        row["certified"] = got[f"certified:{row['kind']}", day]
-        row["label"] = labels.get(row["kind"], row["kind"])
-    kind_rows.sort(key=lambda row: (-row["total"], str(row["label"])))
 
-    # Agencies suspended or withdrawn on the day, from the stored timeline.
-    troubled = []
+def _troubled(day: datetime.date) -> list:
+    """The first agencies suspended or withdrawn on the day, from the stored timeline, each with its status."""
+    agencies = []
     for stretch in selectors.troubled(on=day)[:ATTENTION_ROWS]:
         stretch.agency.status = stretch.status
-        troubled.append(stretch.agency)
-    expiring = Certificate.objects.expiring(on=day, within_days=EXPIRY_NOTICE_DAYS).select_related("agency", "standard")
+        agencies.append(stretch.agency)
+    return agencies
 
-    ceremony = (
+
+def _latest_ceremony(day: datetime.date) -> Ceremony | None:
+    """The latest ceremony held by the day (or on a day nobody knows), with its certificates' agencies."""
+    return (
         Ceremony.objects.filter(Q(held_on__lte=day) | Q(held_on__isnull=True))
         .order_by(F("held_on").desc(nulls_last=True), "title")
         .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.select_related("agency")))
         .first()
     )
 
-    audits = {
-        "total": got["audits", day],
-        "completed": got[f"audits:{Audit.Status.COMPLETED}", day],
-        "planned": got[f"audits:{Audit.Status.PLANNED}", day],
-    }
-    findings = [
+
+def _findings(got: dict, day: datetime.date) -> list[dict]:
+    return [
         {
             "grade": grade,
             "label": label,
@@ -150,30 +140,56 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
         for grade, label in FindingGrade.choices
     ]
 
+
+def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboard:
+    day = as_of.day
+    state = figures.current()
+    constants = figures.constants()
+    days = series_days(since=state.first_issued, until=max(day, today))
+    report_days = [day] if day == today else [day, today]
+    kinds = [key.split(":", 1)[1] for key, total in constants.items() if key.startswith("agencies:") and total]
+    wanted = _wanted(days=days, report_days=report_days, kinds=kinds, day=day)
+    got = dict(zip(wanted, figures.values(wanted), strict=True))  # one query
+
+    def progress(on: datetime.date) -> Progress:
+        reasons = {name: got[name, on] for name in REASONS}
+        return Progress(on=on, target=programme.target_agencies, certified=got["certified", on], **reasons)
+
+    kind_rows = _kind_rows(constants, got, day)
+    expiring = Certificate.objects.expiring(on=day, within_days=EXPIRY_NOTICE_DAYS).select_related("agency", "standard")
     return Dashboard(
         programme=programme,
         today=today,
         day=day,
         chosen=as_of.chosen,
-        lead=lead,
-        at_today=at_today,
+        lead=progress(day),
+        at_today=progress(today) if day != today else None,
         lapsed_standards=[
             s
-            for s in standards
+            for s in Standard.objects.all()
             if s.certificates_valid_until is not None and s.certificates_valid_until < max(day, today)
         ],
         unconfirmed=constants.get("unconfirmed", 0),
         unknown_dates=constants.get("unknown_dates", 0),
-        series=line_chart(series, target=programme.target_agencies, deadline=programme.deadline, marker=day),
+        series=line_chart(
+            [(each, got["certified", each]) for each in days],
+            target=programme.target_agencies,
+            deadline=programme.deadline,
+            marker=day,
+        ),
         kinds=bar_chart(kind_rows),
         kind_rows=kind_rows,
-        suspended_or_withdrawn=Attention(rows=troubled, total=got["troubled", day]),
+        suspended_or_withdrawn=Attention(rows=_troubled(day), total=got["troubled", day]),
         expiring=Attention(
             rows=list(expiring[:ATTENTION_ROWS]), total=got["expiring", day], within_days=EXPIRY_NOTICE_DAYS
         ),
-        ceremony=ceremony,
-        audits=audits,
-        findings=findings,
+        ceremony=_latest_ceremony(day),
+        audits={
+            "total": got["audits", day],
+            "completed": got[f"audits:{Audit.Status.COMPLETED}", day],
+            "planned": got[f"audits:{Audit.Status.PLANNED}", day],
+        },
+        findings=_findings(got, day),
         newest_record=state.newest_record,
         lapsing=lapsing_standard_agencies(on=day, within_days=STANDARD_END_NOTICE_DAYS),
     )

@@ -54,13 +54,22 @@ class StatusStretch(models.Model):
         # (agency, starts_on) serves an agency's status on a day; (status, starts_on) a count on a day.
         indexes = [models.Index(fields=["status", "starts_on", "ends_on"], name="statusstretch_status_days_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "starts_on"], name="statusstretch_agency_start_unique"),
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="statusstretch_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["agency", "starts_on"],
+                name="statusstretch_agency_start_unique",
+                violation_error_message=_("SKPD ini sudah punya masa status yang mulai pada hari itu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="statusstretch_ends_after_start",
+                violation_error_message=_("Masa status harus berakhir pada atau sesudah hari pertamanya."),
+            ),
             models.CheckConstraint(condition=Q(status__in=AgencyStatus.values), name="statusstretch_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=AgencyStatus.CERTIFIED)
                 | Q(expired=False, standard_lapsed=False, suspended=False, withdrawn=False),
                 name="statusstretch_reasons_only_when_not_certified",
+                violation_error_message=_("Alasan tidak bersertifikat hanya dicatat pada masa tidak bersertifikat."),
             ),
         ]
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from bandung_iso import public_cache
 from bandung_iso.public_cache import STATUS_HEADER, current_version, public_page
+from bandung_iso.signals import SignallingQuerySet
 from certifications.models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
 from tests.factories import (
     AgencyFactory,
@@ -297,7 +298,7 @@ def test_a_ceremony_gaining_a_certificate_is_seen(client, shared_cache):
 def test_every_model_a_public_page_shows_invalidates(shared_cache, model):
     """Each of them: save, update and delete all replace the version every page key carries."""
     assert model in public_cache.public_models()
-    assert issubclass(model._default_manager._queryset_class, public_cache.PublicDataQuerySet)
+    assert issubclass(model._default_manager._queryset_class, SignallingQuerySet)
     factories = {
         Agency: AgencyFactory,
         Standard: StandardFactory,

@@ -7,8 +7,9 @@ from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
+from agencies.models import AgencyStatus
 from certifications.dates import DatePrecision
-from certifications.models import Audit, Certificate, ClauseSet, Finding, Programme, Standard
+from certifications.models import Audit, Certificate, ClauseSet, Finding, Programme, Standard, StatusStretch
 from tests.assertions import assert_violates
 from tests.factories import (
     AgencyFactory,
@@ -35,6 +36,17 @@ def messages_on(error: ValidationError, field: str) -> str:
 
 
 # Builders of unsaved rows whose related rows exist ----------------------------------------
+
+
+def stretch(**overrides):
+    row = {"starts_on": D(2013, 1, 1), "ends_on": D.max, "status": AgencyStatus.EXPIRED, **overrides}
+    return StatusStretch(agency=AgencyFactory(), **row)
+
+
+def duplicate_stretch():
+    saved = stretch()
+    saved.save()
+    return StatusStretch(agency=saved.agency, starts_on=saved.starts_on, ends_on=D.max, status=AgencyStatus.EXPIRED)
 
 
 def certificate(**overrides):
@@ -245,6 +257,27 @@ CASES = [
         "Slug program ini sudah dipakai.",
         "programme_slug_unique",
         "certifications_programme.slug",
+    ),
+    # StatusStretch (written by the timeline store only; the rules hold for any writer)
+    case(
+        lambda: stretch(starts_on=D(2013, 1, 2), ends_on=D(2013, 1, 1)),
+        NON_FIELD_ERRORS,
+        "Masa status harus berakhir pada atau sesudah hari pertamanya.",
+        "statusstretch_ends_after_start",
+    ),
+    case(lambda: stretch(status="lapsed"), "status", INVALID_CHOICE, "statusstretch_status_valid"),
+    case(
+        lambda: stretch(status=AgencyStatus.CERTIFIED, expired=True),
+        NON_FIELD_ERRORS,
+        "Alasan tidak bersertifikat hanya dicatat pada masa tidak bersertifikat.",
+        "statusstretch_reasons_only_when_not_certified",
+    ),
+    case(
+        duplicate_stretch,
+        NON_FIELD_ERRORS,
+        "SKPD ini sudah punya masa status yang mulai pada hari itu.",
+        "statusstretch_agency_start_unique",
+        "certifications_statusstretch.agency_id, certifications_statusstretch.starts_on",
     ),
     case(
         lambda: ProgrammeFactory.build(target_agencies=0),

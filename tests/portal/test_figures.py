@@ -18,11 +18,12 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyStatus
+from certifications import selectors
 from certifications.dates import DatePrecision
 from certifications.models import Audit, Certificate, CertificateStatus, Finding, FindingGrade, Programme
 from certifications.notice import EXPIRY_NOTICE_DAYS
 from portal import figures
-from portal.models import Figure, FigureChange, FigureState, TroubledStretch
+from portal.models import Figure, FigureChange, FigureState
 from tests.factories import (
     AgencyFactory,
     AuditFactory,
@@ -120,7 +121,7 @@ def probe_days(dates: list, rng) -> list[datetime.date]:
 def expected(day: datetime.date, programme: Programme) -> dict:
     """Every stored figure on ``day`` as the models' own queries count it."""
     progress = programme.progress(on=day)
-    statuses = Agency.objects.with_status(on=day).values("pk", "status", "kind")
+    statuses = selectors.with_status(on=day).values("pk", "status", "kind")
     troubled = [row for row in statuses if row["status"] in (AgencyStatus.SUSPENDED, AgencyStatus.WITHDRAWN)]
     found = {
         "certified": progress.certified,
@@ -130,7 +131,7 @@ def expected(day: datetime.date, programme: Programme) -> dict:
         "audits": Audit.objects.filter(starts_on__lte=day).count(),
     }
     for kind in Agency.Kind.values:
-        found[f"certified:{kind}"] = Agency.objects.certified(on=day).filter(kind=kind).count()
+        found[f"certified:{kind}"] = selectors.certified(on=day).filter(kind=kind).count()
     for status in Audit.Status.values:
         found[f"audits:{status}"] = Audit.objects.filter(starts_on__lte=day, status=status).count()
     # The dashboard's finding counts before the figures were stored.
@@ -164,8 +165,7 @@ def test_every_figure_on_every_day_equals_the_models_queries(seed):
         want, troubled = expected(day, programme)
         got = dict(zip(keys, figures.values([(key, day) for key in keys]), strict=True))
         assert got == want, day
-        stretches = TroubledStretch.objects.on(day)
-        assert {s.agency_id: s.status for s in stretches} == troubled, day
+        assert {s.agency_id: s.status for s in selectors.troubled(on=day)} == troubled, day
 
 
 @pytest.mark.parametrize("seed", [5, 6])
@@ -291,11 +291,9 @@ def test_a_rebuild_replaces_every_row():
     CertificateFactory(status="suspended", status_changed_on=D(2013, 1, 1), status_reason="Uji")
     figures.current()
     rows = set(Figure.objects.values_list("key", "day", "value"))
-    stretches = list(TroubledStretch.objects.values_list("agency", "starts_on", "ends_on", "status"))
-    assert rows and stretches
+    assert rows
     figures.rebuild(force=True)
     assert set(Figure.objects.values_list("key", "day", "value")) == rows
-    assert list(TroubledStretch.objects.values_list("agency", "starts_on", "ends_on", "status")) == stretches
 
 
 def test_the_rebuild_runs_a_fixed_number_of_queries_whatever_the_row_count():
@@ -344,16 +342,6 @@ def test_rebuild_figures_command_and_its_dry_run(capsys):
 def test_one_state_row_only():
     with pytest.raises(IntegrityError), transaction.atomic():
         FigureState.objects.create(pk=2)
-
-
-def test_a_stretch_ends_after_it_starts_and_has_a_known_status():
-    agency = AgencyFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        TroubledStretch.objects.create(
-            agency=agency, starts_on=D(2013, 1, 2), ends_on=D(2013, 1, 1), status="suspended"
-        )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        TroubledStretch.objects.create(agency=agency, starts_on=D(2013, 1, 1), status="certified")
 
 
 def test_one_value_per_figure_and_day():
