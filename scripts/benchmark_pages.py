@@ -56,15 +56,10 @@ def drop_postgres(url: str) -> None:
     connection.close()
 
 
-def fill(size: int, *, seed: int = 2013) -> dict:
-    """``size`` agencies, each with 1-3 certificates, 0-3 audits and 0-4 findings per audit."""
-    from django.contrib.auth import get_user_model
+def create_standards() -> tuple:
+    """The two ISO 9001 editions: certificates issued before 2016 are on the 2008 one."""
+    from certifications.models import Standard
 
-    from agencies.models import Agency
-    from certifications.dates import DatePrecision
-    from certifications.models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
-
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     iso2008 = Standard.objects.create(
         code="ISO 9001:2008",
         title="Benchmark",
@@ -75,12 +70,25 @@ def fill(size: int, *, seed: int = 2013) -> dict:
     iso2015 = Standard.objects.create(
         code="ISO 9001:2015", title="Benchmark", published_on=datetime.date(2015, 9, 15), source="benchmark"
     )
+    return iso2008, iso2015
+
+
+def create_bodies_and_programme(size: int) -> list:
+    """20 certification bodies, and the programme that targets every agency."""
+    from certifications.models import CertificationBody, Programme
+
     bodies = CertificationBody.objects.bulk_create(CertificationBody(name=f"Lembaga {i}") for i in range(20))
     Programme.objects.create(
         slug="bench", name="Benchmark", target_agencies=size, deadline=datetime.date(2013, 12, 31), source="benchmark"
     )
+    return bodies
+
+
+def create_agencies(rng: random.Random, size: int) -> list:
+    from agencies.models import Agency
+
     kinds = list(Agency.Kind.values)
-    agencies = Agency.objects.bulk_create(
+    return Agency.objects.bulk_create(
         Agency(
             name=f"SKPD Uji {i:06d}",
             short_name=f"U{i}",
@@ -91,6 +99,14 @@ def fill(size: int, *, seed: int = 2013) -> dict:
         )
         for i in range(size)
     )
+
+
+def create_certificates(rng: random.Random, agencies: list, standards: tuple, bodies: list) -> list:
+    """1-3 three-year certificates per agency, mostly active, numbered in order."""
+    from certifications.dates import DatePrecision
+    from certifications.models import Certificate
+
+    iso2008, iso2015 = standards
     certificates, numbers = [], 0
     for agency in agencies:
         for _ in range(rng.randint(1, 3)):
@@ -113,7 +129,13 @@ def fill(size: int, *, seed: int = 2013) -> dict:
                     source="benchmark",
                 )
             )
-    certificates = Certificate.objects.bulk_create(certificates, batch_size=2000)
+    return Certificate.objects.bulk_create(certificates, batch_size=2000)
+
+
+def create_audits(rng: random.Random, certificates: list) -> list:
+    """At most one completed surveillance audit per certificate, in its first year."""
+    from certifications.models import Audit
+
     audits = []
     for certificate in certificates:
         for _ in range(rng.randint(0, 1)):
@@ -128,7 +150,15 @@ def fill(size: int, *, seed: int = 2013) -> dict:
                     status="completed",
                 )
             )
-    audits = Audit.objects.bulk_create(audits, batch_size=2000)
+    return Audit.objects.bulk_create(audits, batch_size=2000)
+
+
+def create_findings(rng: random.Random, audits: list) -> list:
+    """0-4 findings per audit; some nonconformities closed."""
+    from django.contrib.auth import get_user_model
+
+    from certifications.models import Finding
+
     # A closed finding records its corrective action and who verified it (database constraints);
     # observations and opportunities are only noted.
     verifier = get_user_model().objects.create(username="benchmark-auditor")
@@ -153,10 +183,29 @@ def fill(size: int, *, seed: int = 2013) -> dict:
                 )
             )
     Finding.objects.bulk_create(findings, batch_size=2000)
+    return findings
+
+
+def create_ceremony(certificates: list) -> None:
+    """One award ceremony for the first 50 certificates."""
+    from certifications.models import Ceremony
+
     ceremony = Ceremony.objects.create(
         slug="bench", title="Benchmark", held_on=datetime.date(2012, 6, 1), held_precision="day", source="benchmark"
     )
     ceremony.certificates.add(*certificates[:50])
+
+
+def fill(size: int, *, seed: int = 2013) -> dict:
+    """``size`` agencies, each with 1-3 certificates, 0-3 audits and 0-4 findings per audit."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    standards = create_standards()
+    bodies = create_bodies_and_programme(size)
+    agencies = create_agencies(rng, size)
+    certificates = create_certificates(rng, agencies, standards, bodies)
+    audits = create_audits(rng, certificates)
+    findings = create_findings(rng, audits)
+    create_ceremony(certificates)
     return {
         "agencies": len(agencies),
         "certificates": len(certificates),
