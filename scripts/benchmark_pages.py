@@ -235,12 +235,15 @@ def measure(client, url: str, runs: int) -> dict:
     return {"status": status, "median": statistics.median(times), "p95": p95, "queries": queries}
 
 
-def main() -> int:
+def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 40000], help="agencies per run")
     parser.add_argument("--runs", type=int, default=20, help="requests per page (after one warm-up)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def setup_django() -> str:
+    """Point Django at a scratch database with the test settings; returns the database's URL."""
     folder = tempfile.mkdtemp(prefix="bandung-bench-")
     url = scratch_database_url(os.environ.get("DATABASE_URL"), folder)
     os.environ["DATABASE_URL"] = url
@@ -256,55 +259,97 @@ def main() -> int:
 
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
+    return url
+
+
+def reset_database(url: str) -> None:
+    """An empty, migrated scratch database."""
     from django.core.management import call_command
     from django.db import connection
+
+    connection.close()
+    if connection.vendor == "postgresql":
+        prepare_postgres(url)
+    else:
+        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+
+
+def fill_and_analyse(size: int) -> tuple[dict, float]:
+    """The register's rows and the planner statistics; returns fill()'s facts and the seconds it took."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    facts = fill(size)
+    # A live database has planner statistics (autovacuum analyses it); a freshly
+    # bulk-loaded one does not until told.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return facts, time.perf_counter() - started
+
+
+def rebuild_figures() -> float:
+    """Seconds to rebuild the dashboard's stored figures.
+
+    The first request after a write rebuilds them (the warm-up would pay it): timed here on
+    their own, as a write's cost.
+    """
+    from portal.figures import rebuild
+
+    started = time.perf_counter()
+    rebuild(force=True)
+    return time.perf_counter() - started
+
+
+def print_register(facts: dict, filled: float, rebuilt: float) -> None:
+    from portal.models import Figure
+
+    print(
+        f"# {facts['agencies']} agencies, {facts['certificates']} certificates, {facts['audits']} audits, "
+        f"{facts['findings']} findings (filled in {filled:.1f} s); dashboard figures rebuilt in "
+        f"{rebuilt * 1000:.0f} ms ({Figure.objects.count()} rows)"
+    )
+
+
+def public_pages(facts: dict) -> dict[str, str]:
+    """Name and URL of each page measured."""
+    return {
+        "dashboard": "/",
+        "dashboard ?per=2013": "/?per=2013-12-31",
+        "register": "/skpd/",
+        "register search": "/skpd/?q=00042",
+        "register page 20": "/skpd/?halaman=20&status=certified",
+        "agency page": f"/skpd/{facts['sample_agency']}/",
+        "certificate check": f"/verifikasi/?nomor={facts['sample_number']}",
+    }
+
+
+def measure_pages(size: int, facts: dict, runs: int) -> None:
+    """One line per page: status, median and 95th percentile time, queries."""
     from django.test import Client
+
+    client = Client()
+    for name, page in public_pages(facts).items():
+        result = measure(client, page, runs)
+        print(
+            f"{size:>9} {name:<22} {result['status']:>6} {result['median']:>10.1f} "
+            f"{result['p95']:>8.1f} {result['queries']:>8}"
+        )
+
+
+def main() -> int:
+    args = parse_arguments()
+    url = setup_django()
+    from django.db import connection
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {args.runs} requests per page")
     print(f"{'agencies':>9} {'page':<22} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for size in args.sizes:
-        connection.close()
-        if connection.vendor == "postgresql":
-            prepare_postgres(url)
-        else:
-            Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        facts = fill(size)
-        # A live database has planner statistics (autovacuum analyses it); a freshly
-        # bulk-loaded one does not until told.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        filled = time.perf_counter() - started
-        # The dashboard's stored figures are rebuilt by the first request after a write (the
-        # warm-up below would pay it): timed here on their own, as a write's cost.
-        from portal.figures import rebuild
-        from portal.models import Figure
-
-        started = time.perf_counter()
-        rebuild(force=True)
-        rebuilt = time.perf_counter() - started
-        print(
-            f"# {facts['agencies']} agencies, {facts['certificates']} certificates, {facts['audits']} audits, "
-            f"{facts['findings']} findings (filled in {filled:.1f} s); dashboard figures rebuilt in "
-            f"{rebuilt * 1000:.0f} ms ({Figure.objects.count()} rows)"
-        )
-        client = Client()
-        pages = {
-            "dashboard": "/",
-            "dashboard ?per=2013": "/?per=2013-12-31",
-            "register": "/skpd/",
-            "register search": "/skpd/?q=00042",
-            "register page 20": "/skpd/?halaman=20&status=certified",
-            "agency page": f"/skpd/{facts['sample_agency']}/",
-            "certificate check": f"/verifikasi/?nomor={facts['sample_number']}",
-        }
-        for name, page in pages.items():
-            result = measure(client, page, args.runs)
-            print(
-                f"{size:>9} {name:<22} {result['status']:>6} {result['median']:>10.1f} "
-                f"{result['p95']:>8.1f} {result['queries']:>8}"
-            )
+        reset_database(url)
+        facts, filled = fill_and_analyse(size)
+        rebuilt = rebuild_figures()
+        print_register(facts, filled, rebuilt)
+        measure_pages(size, facts, args.runs)
     connection.close()
     if connection.vendor == "postgresql":
         drop_postgres(url)
