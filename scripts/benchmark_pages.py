@@ -56,15 +56,10 @@ def drop_postgres(url: str) -> None:
     connection.close()
 
 
-def fill(size: int, *, seed: int = 2013) -> dict:
-    """``size`` agencies, each with 1-3 certificates, 0-3 audits and 0-4 findings per audit."""
-    from django.contrib.auth import get_user_model
+def create_standards() -> tuple:
+    """The two ISO 9001 editions: certificates issued before 2016 are on the 2008 one."""
+    from certifications.models import Standard
 
-    from agencies.models import Agency
-    from certifications.dates import DatePrecision
-    from certifications.models import Audit, Ceremony, Certificate, CertificationBody, Finding, Programme, Standard
-
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     iso2008 = Standard.objects.create(
         code="ISO 9001:2008",
         title="Benchmark",
@@ -75,12 +70,25 @@ def fill(size: int, *, seed: int = 2013) -> dict:
     iso2015 = Standard.objects.create(
         code="ISO 9001:2015", title="Benchmark", published_on=datetime.date(2015, 9, 15), source="benchmark"
     )
+    return iso2008, iso2015
+
+
+def create_bodies_and_programme(size: int) -> list:
+    """20 certification bodies, and the programme that targets every agency."""
+    from certifications.models import CertificationBody, Programme
+
     bodies = CertificationBody.objects.bulk_create(CertificationBody(name=f"Lembaga {i}") for i in range(20))
     Programme.objects.create(
         slug="bench", name="Benchmark", target_agencies=size, deadline=datetime.date(2013, 12, 31), source="benchmark"
     )
+    return bodies
+
+
+def create_agencies(rng: random.Random, size: int) -> list:
+    from agencies.models import Agency
+
     kinds = list(Agency.Kind.values)
-    agencies = Agency.objects.bulk_create(
+    return Agency.objects.bulk_create(
         Agency(
             name=f"SKPD Uji {i:06d}",
             short_name=f"U{i}",
@@ -91,6 +99,14 @@ def fill(size: int, *, seed: int = 2013) -> dict:
         )
         for i in range(size)
     )
+
+
+def create_certificates(rng: random.Random, agencies: list, standards: tuple, bodies: list) -> list:
+    """1-3 three-year certificates per agency, mostly active, numbered in order."""
+    from certifications.dates import DatePrecision
+    from certifications.models import Certificate
+
+    iso2008, iso2015 = standards
     certificates, numbers = [], 0
     for agency in agencies:
         for _ in range(rng.randint(1, 3)):
@@ -113,7 +129,13 @@ def fill(size: int, *, seed: int = 2013) -> dict:
                     source="benchmark",
                 )
             )
-    certificates = Certificate.objects.bulk_create(certificates, batch_size=2000)
+    return Certificate.objects.bulk_create(certificates, batch_size=2000)
+
+
+def create_audits(rng: random.Random, certificates: list) -> list:
+    """At most one completed surveillance audit per certificate, in its first year."""
+    from certifications.models import Audit
+
     audits = []
     for certificate in certificates:
         for _ in range(rng.randint(0, 1)):
@@ -128,7 +150,15 @@ def fill(size: int, *, seed: int = 2013) -> dict:
                     status="completed",
                 )
             )
-    audits = Audit.objects.bulk_create(audits, batch_size=2000)
+    return Audit.objects.bulk_create(audits, batch_size=2000)
+
+
+def create_findings(rng: random.Random, audits: list) -> list:
+    """0-4 findings per audit; some nonconformities closed."""
+    from django.contrib.auth import get_user_model
+
+    from certifications.models import Finding
+
     # A closed finding records its corrective action and who verified it (database constraints);
     # observations and opportunities are only noted.
     verifier = get_user_model().objects.create(username="benchmark-auditor")
@@ -153,10 +183,29 @@ def fill(size: int, *, seed: int = 2013) -> dict:
                 )
             )
     Finding.objects.bulk_create(findings, batch_size=2000)
+    return findings
+
+
+def create_ceremony(certificates: list) -> None:
+    """One award ceremony for the first 50 certificates."""
+    from certifications.models import Ceremony
+
     ceremony = Ceremony.objects.create(
         slug="bench", title="Benchmark", held_on=datetime.date(2012, 6, 1), held_precision="day", source="benchmark"
     )
     ceremony.certificates.add(*certificates[:50])
+
+
+def fill(size: int, *, seed: int = 2013) -> dict:
+    """``size`` agencies, each with 1-3 certificates, 0-3 audits and 0-4 findings per audit."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    standards = create_standards()
+    bodies = create_bodies_and_programme(size)
+    agencies = create_agencies(rng, size)
+    certificates = create_certificates(rng, agencies, standards, bodies)
+    audits = create_audits(rng, certificates)
+    findings = create_findings(rng, audits)
+    create_ceremony(certificates)
     return {
         "agencies": len(agencies),
         "certificates": len(certificates),
@@ -186,12 +235,15 @@ def measure(client, url: str, runs: int) -> dict:
     return {"status": status, "median": statistics.median(times), "p95": p95, "queries": queries}
 
 
-def main() -> int:
+def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 40000], help="agencies per run")
     parser.add_argument("--runs", type=int, default=20, help="requests per page (after one warm-up)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def setup_django() -> str:
+    """Point Django at a scratch database with the test settings; returns the database's URL."""
     folder = tempfile.mkdtemp(prefix="bandung-bench-")
     url = scratch_database_url(os.environ.get("DATABASE_URL"), folder)
     os.environ["DATABASE_URL"] = url
@@ -207,55 +259,97 @@ def main() -> int:
 
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
+    return url
+
+
+def reset_database(url: str) -> None:
+    """An empty, migrated scratch database."""
     from django.core.management import call_command
     from django.db import connection
+
+    connection.close()
+    if connection.vendor == "postgresql":
+        prepare_postgres(url)
+    else:
+        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+
+
+def fill_and_analyse(size: int) -> tuple[dict, float]:
+    """The register's rows and the planner statistics; returns fill()'s facts and the seconds it took."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    facts = fill(size)
+    # A live database has planner statistics (autovacuum analyses it); a freshly
+    # bulk-loaded one does not until told.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return facts, time.perf_counter() - started
+
+
+def rebuild_figures() -> float:
+    """Seconds to rebuild the dashboard's stored figures.
+
+    The first request after a write rebuilds them (the warm-up would pay it): timed here on
+    their own, as a write's cost.
+    """
+    from portal.figures import rebuild
+
+    started = time.perf_counter()
+    rebuild(force=True)
+    return time.perf_counter() - started
+
+
+def print_register(facts: dict, filled: float, rebuilt: float) -> None:
+    from portal.models import Figure
+
+    print(
+        f"# {facts['agencies']} agencies, {facts['certificates']} certificates, {facts['audits']} audits, "
+        f"{facts['findings']} findings (filled in {filled:.1f} s); dashboard figures rebuilt in "
+        f"{rebuilt * 1000:.0f} ms ({Figure.objects.count()} rows)"
+    )
+
+
+def public_pages(facts: dict) -> dict[str, str]:
+    """Name and URL of each page measured."""
+    return {
+        "dashboard": "/",
+        "dashboard ?per=2013": "/?per=2013-12-31",
+        "register": "/skpd/",
+        "register search": "/skpd/?q=00042",
+        "register page 20": "/skpd/?halaman=20&status=certified",
+        "agency page": f"/skpd/{facts['sample_agency']}/",
+        "certificate check": f"/verifikasi/?nomor={facts['sample_number']}",
+    }
+
+
+def measure_pages(size: int, facts: dict, runs: int) -> None:
+    """One line per page: status, median and 95th percentile time, queries."""
     from django.test import Client
+
+    client = Client()
+    for name, page in public_pages(facts).items():
+        result = measure(client, page, runs)
+        print(
+            f"{size:>9} {name:<22} {result['status']:>6} {result['median']:>10.1f} "
+            f"{result['p95']:>8.1f} {result['queries']:>8}"
+        )
+
+
+def main() -> int:
+    args = parse_arguments()
+    url = setup_django()
+    from django.db import connection
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {args.runs} requests per page")
     print(f"{'agencies':>9} {'page':<22} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for size in args.sizes:
-        connection.close()
-        if connection.vendor == "postgresql":
-            prepare_postgres(url)
-        else:
-            Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        facts = fill(size)
-        # A live database has planner statistics (autovacuum analyses it); a freshly
-        # bulk-loaded one does not until told.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        filled = time.perf_counter() - started
-        # The dashboard's stored figures are rebuilt by the first request after a write (the
-        # warm-up below would pay it): timed here on their own, as a write's cost.
-        from portal.figures import rebuild
-        from portal.models import Figure
-
-        started = time.perf_counter()
-        rebuild(force=True)
-        rebuilt = time.perf_counter() - started
-        print(
-            f"# {facts['agencies']} agencies, {facts['certificates']} certificates, {facts['audits']} audits, "
-            f"{facts['findings']} findings (filled in {filled:.1f} s); dashboard figures rebuilt in "
-            f"{rebuilt * 1000:.0f} ms ({Figure.objects.count()} rows)"
-        )
-        client = Client()
-        pages = {
-            "dashboard": "/",
-            "dashboard ?per=2013": "/?per=2013-12-31",
-            "register": "/skpd/",
-            "register search": "/skpd/?q=00042",
-            "register page 20": "/skpd/?halaman=20&status=certified",
-            "agency page": f"/skpd/{facts['sample_agency']}/",
-            "certificate check": f"/verifikasi/?nomor={facts['sample_number']}",
-        }
-        for name, page in pages.items():
-            result = measure(client, page, args.runs)
-            print(
-                f"{size:>9} {name:<22} {result['status']:>6} {result['median']:>10.1f} "
-                f"{result['p95']:>8.1f} {result['queries']:>8}"
-            )
+        reset_database(url)
+        facts, filled = fill_and_analyse(size)
+        rebuilt = rebuild_figures()
+        print_register(facts, filled, rebuilt)
+        measure_pages(size, facts, args.runs)
     connection.close()
     if connection.vendor == "postgresql":
         drop_postgres(url)
