@@ -123,6 +123,21 @@ def valid_stretch(facts: CertificateFacts) -> tuple[datetime.date, datetime.date
     return (facts.issued_on, last) if last >= facts.issued_on else None
 
 
+def expiring_stretch(facts: CertificateFacts, *, within_days: int) -> tuple[datetime.date, datetime.date] | None:
+    """The days on which the certificate is valid and ceases to be within ``within_days``, or None.
+
+    It ceases on its printed expiry or its standard's end, whichever comes first; the pure
+    form of ``expiring_on``.
+    """
+    stretch = valid_stretch(facts)
+    if stretch is None:
+        return None
+    ends = facts.expires_on if facts.standard_ends is None else min(facts.expires_on, facts.standard_ends)
+    notice = datetime.timedelta(days=within_days)
+    first = max(stretch[0], ends - notice if ends - FIRST_DAY > notice else FIRST_DAY)
+    return (first, stretch[1]) if first <= stretch[1] else None
+
+
 @dataclass(frozen=True)
 class Standing:
     """An agency's status on a day, and when it is not certified, which reasons hold."""
@@ -205,6 +220,12 @@ def valid_on(day: datetime.date, prefix: str = "") -> Q:
         )
         & (Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day}))
     )
+
+
+def expiring_on(day: datetime.date, *, within_days: int) -> Q:
+    """Valid on ``day`` and ceasing (printed expiry or the standard's end) within ``within_days`` of it."""
+    last_day = day + datetime.timedelta(days=within_days)
+    return valid_on(day) & (Q(expires_on__lte=last_day) | Q(standard__certificates_valid_until__lte=last_day))
 
 
 def in_cycle_on(day: datetime.date) -> Q:

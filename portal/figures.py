@@ -34,7 +34,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyStatus
 from certifications.models import Audit, Ceremony, Certificate, Finding, FindingStatus, StatusStretch
 from certifications.notice import EXPIRY_NOTICE_DAYS
-from certifications.timeline import REASONS, CertificateFacts, valid_stretch
+from certifications.timeline import REASONS, CertificateFacts, expiring_stretch
 
 from .models import Figure, FigureChange, FigureState
 
@@ -47,10 +47,6 @@ ONE_DAY = datetime.timedelta(days=1)
 def _next(day: datetime.date) -> datetime.date | None:
     """The day after ``day``; None after the last day a date can hold (nothing ends then)."""
     return None if day == datetime.date.max else day + ONE_DAY
-
-
-def _minus(day: datetime.date, days: int) -> datetime.date:
-    return day - datetime.timedelta(days=days) if day.toordinal() > days else datetime.date.min
 
 
 @dataclass
@@ -103,16 +99,11 @@ def _agency_stretches(result: Computed, stretches: list, kinds: dict) -> None:
 
 
 def _expiring(result: Computed, certificates: list[CertificateFacts]) -> None:
-    """Valid on the day and ceasing (printed expiry or the standard's end) within EXPIRY_NOTICE_DAYS of it."""
+    """Certificates valid on the day and ceasing within EXPIRY_NOTICE_DAYS of it."""
     for certificate in certificates:
-        stretch = valid_stretch(certificate)
+        stretch = expiring_stretch(certificate, within_days=EXPIRY_NOTICE_DAYS)
         if stretch:
-            ends = certificate.expires_on
-            if certificate.standard_ends is not None:
-                ends = min(ends, certificate.standard_ends)
-            first = max(stretch[0], _minus(ends, EXPIRY_NOTICE_DAYS))
-            if first <= stretch[1]:
-                result.stretch("expiring", first, _next(stretch[1]))
+            result.stretch("expiring", stretch[0], _next(stretch[1]))
 
 
 def compute(

@@ -319,6 +319,7 @@ def public_pages(facts: dict) -> dict[str, str]:
         "register": "/skpd/",
         "register search": "/skpd/?q=00042",
         "register page 20": "/skpd/?halaman=20&status=certified",
+        "register by status": "/skpd/?urut=status",
         "agency page": f"/skpd/{facts['sample_agency']}/",
         "certificate check": f"/verifikasi/?nomor={facts['sample_number']}",
     }
@@ -337,6 +338,55 @@ def measure_pages(size: int, facts: dict, runs: int) -> None:
         )
 
 
+def dashboard_counts(runs: int) -> None:
+    """The dashboard's agency counts read from the figure rows, and straight from the timeline.
+
+    What decides whether the figure rows may go (one precomputed store, not two): the same
+    counts (certified on each day of the chart and on the day shown, each lapse reason,
+    suspended or withdrawn, certified per kind), first as the figure probes the dashboard runs,
+    then as one aggregate over the stored stretches with a filter per day.
+    """
+    from django.db.models import Count, Q
+
+    from agencies.models import Agency, AgencyStatus
+    from certifications.models import StatusStretch
+    from certifications.timeline import REASONS
+    from portal import dashboard, figures
+
+    day = datetime.date(2013, 12, 31)
+    days = dashboard.series_days(since=figures.current().first_issued, until=day)
+    kinds = Agency.Kind.values
+    wanted = [("certified", each) for each in days] + [(name, day) for name in (*REASONS, "troubled")]
+    wanted += [(f"certified:{kind}", day) for kind in kinds]
+    on = {each: Q(starts_on__lte=each, ends_on__gte=each) for each in days}
+    counts = {f"certified_{i}": Count("pk", filter=on[each] & Q(status="certified")) for i, each in enumerate(days)}
+    counts |= {name: Count("pk", filter=on[day] & Q(**{name: True})) for name in REASONS}
+    counts["troubled"] = Count("pk", filter=on[day] & Q(status__in=[AgencyStatus.SUSPENDED, AgencyStatus.WITHDRAWN]))
+    for ways, read in (
+        ("figure rows", lambda: figures.values(wanted)),
+        (
+            "timeline",
+            lambda: (
+                StatusStretch.objects.aggregate(**counts),
+                list(
+                    StatusStretch.objects.filter(on[day], status="certified")
+                    .values("agency__kind")
+                    .annotate(n=Count("pk"))
+                ),
+            ),
+        ),
+    ):
+        times = []
+        for i in range(runs + 1):
+            started = time.perf_counter()
+            read()
+            if i:
+                times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        print(f"          dashboard counts from the {ways:<12} {statistics.median(times):>10.1f} {p95:>8.1f}")
+
+
 def main() -> int:
     args = parse_arguments()
     url = setup_django()
@@ -350,6 +400,7 @@ def main() -> int:
         rebuilt = rebuild_figures()
         print_register(facts, filled, rebuilt)
         measure_pages(size, facts, args.runs)
+        dashboard_counts(args.runs)
     connection.close()
     if connection.vendor == "postgresql":
         drop_postgres(url)

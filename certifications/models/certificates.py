@@ -17,7 +17,7 @@ from bandung_iso.signals import SignallingQuerySet
 from ..clauses import ClauseSet
 from ..dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
 from ..statuses import CertificateStatus
-from ..timeline import CertificateFacts, certificate_state, valid_on
+from ..timeline import CertificateFacts, certificate_state, expiring_on, valid_on
 
 SOURCE_REQUIRED = _("Sumber wajib diisi: dari mana data ini berasal.")
 WITHDRAWN_IS_FINAL = _(
@@ -124,11 +124,8 @@ class CertificateQuerySet(SignallingQuerySet):
         return self.filter(valid_on(on))
 
     def expiring(self, *, on: datetime.date, within_days: int):
-        """Valid on ``on`` and ceasing to be valid within ``within_days``: printed expiry or the standard's end."""
-        last_day = on + datetime.timedelta(days=within_days)
-        return self.valid(on=on).filter(
-            Q(expires_on__lte=last_day) | Q(standard__certificates_valid_until__lte=last_day)
-        )
+        """Valid on ``on`` and ceasing to be valid within ``within_days`` (``certifications.timeline.expiring_on``)."""
+        return self.filter(expiring_on(on, within_days=within_days))
 
     def with_number(self, number: str):
         """Certificates whose printed number is exactly ``number`` (trimmed, letter case ignored).

@@ -21,6 +21,7 @@ from certifications.timeline import (
     Standing,
     Stretch,
     certificate_state,
+    expiring_stretch,
     in_cycle,
     in_cycle_on,
     is_valid,
@@ -212,14 +213,21 @@ def test_on_random_histories_the_stored_timeline_equals_the_rule(seed):
     certificates = list(Certificate.objects.select_related("standard"))
     days = {FIRST_DAY + ONE, D(2030, 1, 1)}
     for c in certificates:
+        notice_starts = c.expires_on and c.expires_on - 90 * ONE
         days |= {
-            d + delta for d in (c.issued_on, c.expires_on, c.status_changed_on) if d for delta in (-ONE, 0 * ONE, ONE)
+            d + delta
+            for d in (c.issued_on, c.expires_on, c.status_changed_on, notice_starts)
+            if d
+            for delta in (-ONE, 0 * ONE, ONE)
         }
     for day in sorted(days):
         valid = set(Certificate.objects.filter(valid_on(day)).values_list("pk", flat=True))
         cycling = set(Certificate.objects.filter(in_cycle_on(day)).values_list("pk", flat=True))
         assert valid == {c.pk for c in certificates if is_valid(CertificateFacts.of(c), day)}, day
         assert cycling == {c.pk for c in certificates if in_cycle(CertificateFacts.of(c), day)}, day
+        expiring = set(Certificate.objects.expiring(on=day, within_days=90).values_list("pk", flat=True))
+        stretches_ = {c.pk: expiring_stretch(CertificateFacts.of(c), within_days=90) for c in certificates}
+        assert expiring == {pk for pk, s in stretches_.items() if s and s[0] <= day <= s[1]}, day
         statuses = dict(selectors.with_status(on=day).values_list("pk", "status"))
         for agency in agencies:
             held = [CertificateFacts.of(c) for c in certificates if c.agency_id == agency.pk]
