@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'masa status SKPD',
                 'verbose_name_plural': 'masa status SKPD',
                 'ordering': ['agency', 'starts_on'],
-                'indexes': [models.Index(fields=['status', 'starts_on', 'ends_on'], name='statusstretch_status_days_idx')],
+                'indexes': [models.Index(fields=['ends_on', 'starts_on', 'status'], name='statusstretch_days_status_idx')],
                 'constraints': [models.UniqueConstraint(fields=('agency', 'starts_on'), name='statusstretch_agency_start_unique', violation_error_message='SKPD ini sudah punya masa status yang mulai pada hari itu.'), models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='statusstretch_ends_after_start', violation_error_message='Masa status harus berakhir pada atau sesudah hari pertamanya.'), models.CheckConstraint(condition=models.Q(('status__in', ['certified', 'suspended', 'withdrawn', 'expired', 'not_yet'])), name='statusstretch_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'certified'), _negated=True), models.Q(('expired', False), ('standard_lapsed', False), ('suspended', False), ('withdrawn', False)), _connector='OR'), name='statusstretch_reasons_only_when_not_certified', violation_error_message='Alasan tidak bersertifikat hanya dicatat pada masa tidak bersertifikat.')],
             },
         ),

@@ -60,6 +60,33 @@ def _sort_header(path: str, base: dict, key: str, current: str) -> dict:
     return {"url": _link(path, {**base, "urut": key}), "sort": ""}
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many rows there are, when the page already knows it."""
+
+    def __init__(self, object_list, per_page, *, count: int | None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.count = count  # instead of Paginator's own COUNT query
+
+
+def _register_page(params: dict, day, counts: dict[str, int], *, ordering):
+    """The page of agencies asked for, each with its status on the day.
+
+    Without a search or a kind, the status counts already say how many rows there are; with
+    them, the rows are counted without the status join unless the status is filtered too.
+    """
+    agencies = Agency.objects.search(params["q"])
+    if params["jenis"]:
+        agencies = agencies.filter(kind=params["kind"])
+    listed = selectors.with_status(agencies, on=day, only=params["status"] or None)
+    if params["q"] or params["jenis"]:
+        count = listed.count() if params["status"] else agencies.count()
+    else:
+        count = counts[params["status"]] if params["status"] else sum(counts.values())
+    paginator = _CountedPaginator(listed.order_by(*ordering), PER_PAGE, count=count)
+    return paginator.get_page(params["halaman"])
+
+
 @require_safe
 @public_page
 def agency_list(request):
@@ -72,18 +99,10 @@ def agency_list(request):
     as_of = form.as_of()
     day = as_of.day
 
-    agencies = selectors.with_status(Agency.objects.search(params["q"]), on=day)
-    if params["jenis"]:
-        agencies = agencies.filter(kind=params["kind"])
-    if params["status"]:
-        agencies = agencies.filter(status=params["status"])
-    page = Paginator(agencies.order_by(*form.ordering), PER_PAGE).get_page(params["halaman"])
+    # How every agency stands on the day, whatever the search: one query.
+    counts = selectors.status_counts(on=day)
+    page = _register_page(params, day, counts, ordering=form.ordering)
     page.object_list = _label_statuses(page.object_list)
-
-    # How every agency stands on the day, whatever the search: one grouped query.
-    counts = dict(
-        selectors.with_status(on=day).order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
 
     path = request.path
     base = {key: params[key] for key in REGISTER_PARAMETERS if key != "halaman"}
@@ -102,7 +121,7 @@ def agency_list(request):
             {
                 "status": status,
                 "label": status.label,
-                "count": counts.get(status.value, 0),
+                "count": counts[status.value],
                 "url": _link(path, {**per_only, "status": status.value}),
             }
             for status in AgencyStatus

@@ -88,3 +88,21 @@ def test_troubled_lists_the_suspended_and_withdrawn_agencies_by_name():
     rows = [(s.agency.name, s.status) for s in selectors.troubled(on=D(2013, 6, 1))]
     assert rows == [("A dibekukan", AgencyStatus.SUSPENDED), ("Z dicabut", AgencyStatus.WITHDRAWN)]
     assert not selectors.troubled(on=D(2013, 1, 31)).exists()
+
+
+@pytest.mark.parametrize("status", AgencyStatus.values)
+def test_only_one_status_keeps_the_agencies_with_it(status):
+    D = datetime.date
+    CertificateFactory(agency=AgencyFactory())
+    CertificateFactory(
+        agency=AgencyFactory(), status=Certificate.Status.SUSPENDED, status_changed_on=D(2013, 2, 1), status_reason="U"
+    )
+    CertificateFactory(agency=AgencyFactory(), issued_on=D(2009, 1, 1), expires_on=D(2011, 12, 31))
+    AgencyFactory()
+    on = D(2013, 6, 1)
+    every = dict(selectors.with_status(on=on).values_list("pk", "status"))
+    kept = set(selectors.with_status(on=on, only=status).values_list("pk", flat=True))
+    assert kept == {pk for pk, found in every.items() if found == status}
+    counts = selectors.status_counts(on=on)
+    assert counts[status] == len(kept)
+    assert sum(counts.values()) == len(every)
