@@ -44,12 +44,13 @@ def status_counts(*, on: datetime.date) -> dict[str, int]:
     without a stretch then are not yet certified. Cheaper than grouping every agency joined to
     its stretch (tens of milliseconds at 40,000 agencies; see docs/benchmarks.md).
     """
-    per_status = StatusStretch.objects.on(on).order_by().values("status").annotate(n=Count("pk"))
+    # COUNT(*), not COUNT(id): PostgreSQL then counts from the (ends_on, starts_on, status) index alone.
+    per_status = StatusStretch.objects.on(on).order_by().values("status").annotate(n=Count("*"))
     agencies = (
         Agency.objects.order_by()
         .annotate(status=Value(EVERY_AGENCY, output_field=CharField()))
         .values("status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     found = dict(per_status.union(agencies, all=True).values_list("status", "n"))
     counts = {status: found.get(status, 0) for status in AgencyStatus.values if status != AgencyStatus.NOT_YET}
