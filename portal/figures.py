@@ -2,21 +2,23 @@
 
 Every figure the dashboard counts on a day is a count of things (agencies, certificates,
 audits, findings) for which a condition holds on that day, and for each thing the condition
-holds over whole stretches of days: an agency is certified from a certificate's issue until
-its expiry, its standard's end or its suspension; a finding is open from its audit's start
-until it is closed. Summed over the things, a figure changes only on the days some stretch
+holds over whole stretches of days: an agency's status over the stretches of its stored
+timeline (``certifications.timeline``); a finding is open from its audit's start until it is
+closed. Summed over the things, a figure changes only on the days some stretch
 starts or ends. ``compute()`` turns the records into those changes and ``rebuild()`` stores,
 per figure, its value from each such day (``Figure``); a figure on any day is then the row
 with the latest day on or before it: one indexed lookup, whatever the number of agencies,
 instead of a pass over 80,000 certificates per request.
 
-The rules are those of ``Programme.progress``, ``Certificate.objects.valid`` / ``expiring``
-and the dashboard's audit and finding counts; tests/portal/test_figures.py checks that each
-figure equals those queries on many random records and days, on both database engines.
+The agency figures are read from the stored stretches, and the expiring certificates from
+``certifications.timeline.expiring_stretch``: no rule is written here again.
+tests/portal/test_figures.py checks that each figure equals ``Programme.progress``, the
+selectors, ``Certificate.objects.expiring`` and the audit and finding counts on many random
+records and days, on both database engines.
 
-Never stale: every write to the data the public pages show (the same hooks as the page cache,
-``bandung_iso.public_cache.data_changed``) adds a ``FigureChange`` row in the writer's own
-transaction; a dashboard request that finds one rebuilds first (one process at a time: the
+Never stale: every write to the data the public pages show (the same writes as the page
+cache's; ``mark_changed`` is connected in ``PortalConfig.ready()``) adds a ``FigureChange``
+row in the writer's own transaction; a dashboard request that finds one rebuilds first (one process at a time: the
 others wait for it and then find the figures current) and clears the rows it included.
 Writes made outside Django need ``manage.py invalidate_public_pages`` (which also marks the
 figures stale) or ``rebuild_figures``.
