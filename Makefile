@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve backup check-backup restore test install install-dev migrate load lint check-deploy clean loadtest
+.PHONY: run serve backup check-backup restore test system-deps install install-dev migrate load lint check-deploy clean loadtest
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -69,7 +69,17 @@ restore: install
 loadtest: install-dev
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
-test: install-dev
+# The browser tests drive Debian's Chromium and the translation tests compile with GNU gettext's
+# msgfmt: installed from Debian's packages when missing (as root), as .ci/run does.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { echo "== installing Debian's chromium"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo "make test needs Debian's chromium: apt-get install chromium (as root)" >&2; exit 1; }
+	@command -v msgfmt >/dev/null 2>&1 || { echo "== installing GNU gettext"; \
+		apt-get update -qq && apt-get install -y -qq gettext >/dev/null; } || \
+		{ echo "make test needs GNU gettext: apt-get install gettext (as root)" >&2; exit 1; }
+
+test: install-dev system-deps
 	$(BIN)/pytest
 
 lint: install-dev

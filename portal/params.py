@@ -36,7 +36,12 @@ class BadParameter(Exception):
 
 
 def latest_day(today: datetime.date) -> datetime.date:
-    return today.replace(year=today.year + LATEST_YEARS_AHEAD)
+    """The latest day ``?per=`` accepts: the same day ten years on (28 February for a 29 February)."""
+    year = today.year + LATEST_YEARS_AHEAD
+    try:
+        return today.replace(year=year)
+    except ValueError:  # 29 February, and the year ten years on has none
+        return datetime.date(year, 2, 28)
 
 
 class AsOfField(forms.DateField):
