@@ -14,6 +14,8 @@ from agencies.models import Agency, AgencyStatus
 
 from .models import StatusStretch
 
+EVERY_AGENCY = "*"  # the row of status_counts' query that counts every agency
+
 
 def with_status(queryset=None, *, on: datetime.date, only: str | None = None):
     """``queryset`` (all agencies by default) with ``status``, an ``AgencyStatus``, annotated for ``on``.
@@ -56,9 +58,6 @@ def status_counts(*, on: datetime.date) -> dict[str, int]:
     counts = {status: found.get(status, 0) for status in AgencyStatus.values if status != AgencyStatus.NOT_YET}
     counts[AgencyStatus.NOT_YET] = found.get(EVERY_AGENCY, 0) - sum(counts.values())
     return {status: counts[status] for status in AgencyStatus.values}
-
-
-EVERY_AGENCY = "*"  # the row of status_counts' query that counts every agency
 
 
 def certified_on(day: datetime.date) -> Exists:

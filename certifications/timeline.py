@@ -28,7 +28,7 @@ which of those hold for some certificate issued by D; one agency may have severa
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import Q
 
@@ -42,9 +42,13 @@ ONE_DAY = datetime.timedelta(days=1)
 REASONS = ("expired", "standard_lapsed", "suspended", "withdrawn")
 
 
+# The certificate's lookups that give a CertificateFacts, in order, for values_list().
+FACT_LOOKUPS = ("issued_on", "expires_on", "standard__certificates_valid_until", "status", "status_changed_on")
+
+
 @dataclass(frozen=True)
 class CertificateFacts:
-    """What the rule reads of a certificate."""
+    """What the rule reads of a certificate (``FACT_LOOKUPS`` in a query)."""
 
     issued_on: datetime.date | None
     expires_on: datetime.date | None
@@ -67,15 +71,18 @@ class CertificateFacts:
         return self.status == status and self.status_changed_on is not None and self.status_changed_on <= day
 
 
-def is_valid(facts: CertificateFacts, day: datetime.date) -> bool:
-    """In force on ``day``: the pure form of ``valid_on``."""
+def _in_term(facts: CertificateFacts, day: datetime.date) -> bool:
+    """Issued by ``day``, not expired, and its standard still recognised: the term both rules below share."""
     if facts.issued_on is None or facts.expires_on is None:
         return False
     if not facts.issued_on <= day <= facts.expires_on:
         return False
-    if facts.standard_ends is not None and facts.standard_ends < day:
-        return False
-    return not (facts.status != CertificateStatus.ACTIVE and facts.status_changed_on <= day)
+    return facts.standard_ends is None or facts.standard_ends >= day
+
+
+def is_valid(facts: CertificateFacts, day: datetime.date) -> bool:
+    """In force on ``day``: the pure form of ``valid_on``."""
+    return _in_term(facts, day) and not (facts.status != CertificateStatus.ACTIVE and facts.status_changed_on <= day)
 
 
 def in_cycle(facts: CertificateFacts, day: datetime.date) -> bool:
@@ -83,13 +90,7 @@ def in_cycle(facts: CertificateFacts, day: datetime.date) -> bool:
 
     The pure form of ``in_cycle_on``.
     """
-    if facts.issued_on is None or facts.expires_on is None:
-        return False
-    if not facts.issued_on <= day <= facts.expires_on:
-        return False
-    if facts.standard_ends is not None and facts.standard_ends < day:
-        return False
-    return not facts.changed_by(CertificateStatus.WITHDRAWN, day)
+    return _in_term(facts, day) and not facts.changed_by(CertificateStatus.WITHDRAWN, day)
 
 
 def certificate_state(facts: CertificateFacts, day: datetime.date) -> str:
@@ -157,6 +158,10 @@ class Stretch:
     ends_on: datetime.date
     standing: Standing
 
+    def as_row(self) -> dict:
+        """The stored row's fields (``StatusStretch``), for the store and the migration that fills it."""
+        return {"starts_on": self.starts_on, "ends_on": self.ends_on, **asdict(self.standing)}
+
 
 def standing_on(certificates: list[CertificateFacts], day: datetime.date) -> Standing:
     """Where an agency holding ``certificates`` stands on ``day`` (see the module's docstring)."""
@@ -207,18 +212,21 @@ def stretches(certificates: list[CertificateFacts]) -> list[Stretch]:
     return found
 
 
+def _term_on(day: datetime.date, prefix: str = "") -> Q:
+    """The SQL form of ``_in_term``."""
+    return Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": day}) & (
+        Q(**{f"{prefix}standard__certificates_valid_until__isnull": True})
+        | Q(**{f"{prefix}standard__certificates_valid_until__gte": day})
+    )
+
+
 def valid_on(day: datetime.date, prefix: str = "") -> Q:
     """The SQL form of ``is_valid``, for filters and conditional aggregates over certificates.
 
     ``prefix`` reaches the certificate through a relation ("certificates__").
     """
-    return (
-        Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": day})
-        & (
-            Q(**{f"{prefix}standard__certificates_valid_until__isnull": True})
-            | Q(**{f"{prefix}standard__certificates_valid_until__gte": day})
-        )
-        & (Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day}))
+    return _term_on(day, prefix) & (
+        Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day})
     )
 
 
@@ -229,9 +237,5 @@ def expiring_on(day: datetime.date, *, within_days: int) -> Q:
 
 
 def in_cycle_on(day: datetime.date) -> Q:
-    """The SQL form of ``in_cycle``: issued by then, not expired, the standard still recognised, not withdrawn."""
-    return (
-        Q(issued_on__lte=day, expires_on__gte=day)
-        & ~Q(status=CertificateStatus.WITHDRAWN, status_changed_on__lte=day)
-        & (Q(standard__certificates_valid_until__isnull=True) | Q(standard__certificates_valid_until__gte=day))
-    )
+    """The SQL form of ``in_cycle``: in its term and not withdrawn by ``day``."""
+    return _term_on(day) & ~Q(status=CertificateStatus.WITHDRAWN, status_changed_on__lte=day)

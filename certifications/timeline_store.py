@@ -17,7 +17,7 @@ from agencies.models import Agency
 from bandung_iso.signals import records_changed
 
 from .models import Certificate, Standard, StatusStretch
-from .timeline import CertificateFacts, stretches
+from .timeline import FACT_LOOKUPS, CertificateFacts, stretches
 
 BATCH = 500  # ids per statement, under every engine's limit of parameters
 
@@ -28,9 +28,7 @@ def _facts(agency_ids: list[int], using: str | None) -> dict[int, list[Certifica
         Certificate.objects.using(using)
         .filter(agency__in=agency_ids)
         .order_by()
-        .values_list(
-            "agency_id", "issued_on", "expires_on", "standard__certificates_valid_until", "status", "status_changed_on"
-        )
+        .values_list("agency_id", *FACT_LOOKUPS)
     )
     for agency, *facts in rows:
         found[agency].append(CertificateFacts(*facts))
@@ -41,19 +39,7 @@ def rows_for(agency_id: int, certificates: list[CertificateFacts]) -> list[Statu
     """The agency's timeline as unsaved rows (none for an agency without certificates)."""
     if not certificates:
         return []
-    return [
-        StatusStretch(
-            agency_id=agency_id,
-            starts_on=stretch.starts_on,
-            ends_on=stretch.ends_on,
-            status=stretch.standing.status,
-            expired=stretch.standing.expired,
-            standard_lapsed=stretch.standing.standard_lapsed,
-            suspended=stretch.standing.suspended,
-            withdrawn=stretch.standing.withdrawn,
-        )
-        for stretch in stretches(certificates)
-    ]
+    return [StatusStretch(agency_id=agency_id, **stretch.as_row()) for stretch in stretches(certificates)]
 
 
 def rebuild(*, agencies: Iterable[int], using: str | None = None) -> int:

@@ -36,7 +36,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyStatus
 from certifications.models import Audit, Ceremony, Certificate, Finding, FindingStatus, StatusStretch
 from certifications.notice import EXPIRY_NOTICE_DAYS
-from certifications.timeline import REASONS, CertificateFacts, expiring_stretch
+from certifications.timeline import FACT_LOOKUPS, REASONS, CertificateFacts, expiring_stretch
 
 from .models import Figure, FigureChange, FigureState
 
@@ -139,12 +139,7 @@ def compute(
 
 
 def _records() -> dict:
-    certificates = [
-        CertificateFacts(*row)
-        for row in Certificate.objects.order_by().values_list(
-            "issued_on", "expires_on", "standard__certificates_valid_until", "status", "status_changed_on"
-        )
-    ]
+    certificates = [CertificateFacts(*row) for row in Certificate.objects.order_by().values_list(*FACT_LOOKUPS)]
     return {
         "certificates": certificates,
         "stretches": list(

@@ -5,7 +5,7 @@ from collections import defaultdict
 import django.db.models.deletion
 from django.db import migrations, models
 
-from certifications.timeline import CertificateFacts, stretches
+from certifications.timeline import FACT_LOOKUPS, CertificateFacts, stretches
 
 
 def fill(apps, schema_editor):
@@ -15,22 +15,13 @@ def fill(apps, schema_editor):
     alias = schema_editor.connection.alias
     held = defaultdict(list)
     rows = Certificate.objects.using(alias).values_list(
-        "agency_id", "issued_on", "expires_on", "standard__certificates_valid_until", "status", "status_changed_on"
+        "agency_id", *FACT_LOOKUPS
     )
     for agency, *facts in rows:
         held[agency].append(CertificateFacts(*facts))
     StatusStretch.objects.using(alias).bulk_create(
         [
-            StatusStretch(
-                agency_id=agency,
-                starts_on=stretch.starts_on,
-                ends_on=stretch.ends_on,
-                status=stretch.standing.status,
-                expired=stretch.standing.expired,
-                standard_lapsed=stretch.standing.standard_lapsed,
-                suspended=stretch.standing.suspended,
-                withdrawn=stretch.standing.withdrawn,
-            )
+            StatusStretch(agency_id=agency, **stretch.as_row())
             for agency, facts in held.items()
             for stretch in stretches(facts)
         ],
