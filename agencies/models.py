@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,8 @@ from bandung_iso.db import has_text, require_text
 from bandung_iso.signals import SignallingQuerySet
 
 SOURCE_REQUIRED = _("Setiap SKPD wajib mencatat sumbernya.")
+CEASED_NEEDS_BOTH = _("Isi tanggal dan cara berakhirnya bersama-sama, atau kosongkan keduanya.")
+MERGED_INTO_ONLY_WHEN_MERGED = _("SKPD tujuan peleburan hanya diisi bila SKPD ini dilebur.")
 
 
 class AgencyKind(models.TextChoices):
@@ -41,6 +43,22 @@ class AgencyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("dicabut")
     EXPIRED = "expired", _("tidak berlaku lagi")
     NOT_YET = "not_yet", _("belum bersertifikat")
+    # No certificate on record and nobody has reported that the agency has none.
+    UNKNOWN = "unknown", _("status tidak diketahui")
+
+
+class CertificationReport(models.TextChoices):
+    """What the city has said of an agency that has no certificate on record."""
+
+    UNKNOWN = "unknown", _("belum ada laporan")
+    NOT_CERTIFIED = "not_certified", _("belum bersertifikat menurut Pemkot")
+
+
+class AgencyEnd(models.TextChoices):
+    """How an agency ceased to exist."""
+
+    MERGED = "merged", _("dilebur ke SKPD lain")
+    DISSOLVED = "dissolved", _("dibubarkan")
 
 
 class AgencyQuerySet(SignallingQuerySet):
@@ -48,11 +66,16 @@ class AgencyQuerySet(SignallingQuerySet):
         return self.filter(name_confirmed=False)
 
     def search(self, text: str):
-        """Agencies whose name or short name contains ``text`` (case-insensitive); all when it is blank."""
+        """Agencies whose name, short name or a former name contains ``text`` (case-insensitive); all when blank."""
         text = (text or "").strip()
         if not text:
             return self
-        return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        former = FormerName.objects.filter(agency=OuterRef("pk"), name__icontains=text)
+        return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Exists(former))
+
+    def existing_on(self, day):
+        """The agencies that had not yet been merged or dissolved on ``day``."""
+        return self.filter(Q(ceased_on__isnull=True) | Q(ceased_on__gt=day))
 
 
 class Agency(models.Model):
@@ -111,6 +134,39 @@ class Agency(models.Model):
         blank=True,
         help_text=_("Tafsiran, keraguan, atau hal yang perlu diperiksa staf."),
     )
+    certification_reported = models.CharField(
+        _("laporan status sertifikasi"),
+        max_length=20,
+        choices=CertificationReport.choices,
+        default=CertificationReport.UNKNOWN,
+        help_text=_(
+            "Hanya untuk SKPD tanpa catatan sertifikat. Pilih 'belum bersertifikat menurut Pemkot' hanya bila "
+            "Pemkot menyatakannya (sebut sumbernya di catatan); tanpa laporan statusnya 'tidak diketahui'. "
+            "Catatan sertifikat selalu didahulukan."
+        ),
+    )
+    ceased_on = models.DateField(
+        _("tidak ada lagi sejak"),
+        null=True,
+        blank=True,
+        help_text=_("Tanggal berlakunya peleburan atau pembubaran: sejak hari itu SKPD ini tidak ada lagi."),
+    )
+    ceased_how = models.CharField(
+        _("cara berakhir"),
+        max_length=20,
+        choices=AgencyEnd.choices,
+        blank=True,
+        help_text=_("Dilebur ke SKPD lain atau dibubarkan; diisi bersama tanggalnya."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("dilebur ke"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_agencies",
+        help_text=_("SKPD yang menerima SKPD ini, bila dilebur."),
+    )
     quality_representatives = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("wakil manajemen"),
@@ -150,6 +206,22 @@ class Agency(models.Model):
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="agency_not_own_parent"),
             has_text("source", name="agency_has_source", message=SOURCE_REQUIRED),
             has_text("name", name="agency_has_name", message=_("Nama SKPD wajib diisi.")),
+            models.CheckConstraint(
+                condition=Q(certification_reported__in=CertificationReport.values),
+                name="agency_certification_reported_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ceased_on__isnull=True, ceased_how="")
+                | Q(ceased_on__isnull=False, ceased_how__in=AgencyEnd.values),
+                name="agency_ceased_with_date_and_how",
+                violation_error_message=CEASED_NEEDS_BOTH,
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(ceased_how=AgencyEnd.MERGED),
+                name="agency_merged_into_only_when_merged",
+                violation_error_message=MERGED_INTO_ONLY_WHEN_MERGED,
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="agency_not_merged_into_itself"),
         ]
 
     def __str__(self):
@@ -160,6 +232,12 @@ class Agency(models.Model):
 
     def clean(self):
         require_text(self, "source", SOURCE_REQUIRED)
+        if (self.ceased_on is None) != (not self.ceased_how):
+            raise ValidationError({"ceased_on" if self.ceased_on is None else "ceased_how": CEASED_NEEDS_BOTH})
+        if self.merged_into_id is not None and self.ceased_how != AgencyEnd.MERGED:
+            raise ValidationError({"merged_into": MERGED_INTO_ONLY_WHEN_MERGED})
+        if self.merged_into_id is not None and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": _("Sebuah SKPD tidak dapat dilebur ke dirinya sendiri.")})
         if self.parent_id is None or self.pk is None:
             return
         if self.parent_id == self.pk:
@@ -173,3 +251,43 @@ class Agency(models.Model):
                 )
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
+
+
+class FormerName(models.Model):
+    """A name an agency went by until a reorganisation renamed it (Bandung's 2016 one, say)."""
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("SKPD"),
+        on_delete=models.CASCADE,
+        related_name="former_names",
+        help_text=_("SKPD yang dulu memakai nama ini."),
+    )
+    name = models.CharField(_("nama lama"), max_length=200, help_text=_("Nama resmi yang dipakai sebelumnya."))
+    used_until = models.DateField(
+        _("dipakai sampai"),
+        help_text=_("Hari terakhir nama ini dipakai: sehari sebelum nama berikutnya berlaku."),
+    )
+    source = models.TextField(_("sumber"), help_text=_("Peraturan atau dokumen yang menyebut perubahan nama."))
+
+    class Meta:
+        verbose_name = _("nama lama SKPD")
+        verbose_name_plural = _("nama lama SKPD")
+        ordering = ["agency", "-used_until"]
+        constraints = [
+            models.UniqueConstraint(
+                "agency",
+                Lower("name"),
+                name="formername_unique_per_agency",
+                violation_error_message=_("Nama lama ini sudah tercatat untuk SKPD ini."),
+            ),
+            has_text("name", name="formername_has_name", message=_("Nama lama wajib diisi.")),
+            has_text("source", name="formername_has_source", message=SOURCE_REQUIRED),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (s.d. {self.used_until:%Y-%m-%d})"
+
+    def clean(self):
+        require_text(self, "source", SOURCE_REQUIRED)
+        require_text(self, "name", _("Nama lama wajib diisi."))

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.db import transaction
 
 from agencies.loader import (
+    FALSE_WORDS,
+    TRUE_WORDS,
     AgencyColumns,
     AgencyValues,
     DataFileError,
@@ -31,7 +33,7 @@ from agencies.models import Agency
 
 from .cycle import CERTIFICATE_YEARS
 from .dates import DatePrecision, add_years, period_end
-from .models import Ceremony, Certificate, CertificationBody, Programme, Standard
+from .models import Ceremony, Certificate, CertificationBody, Programme, ProgrammeMember, Standard
 
 AGENCY_COLUMNS = (
     "slug",
@@ -46,6 +48,7 @@ AGENCY_COLUMNS = (
     "certificate_number",
     "certification_body",
     "ceremony",
+    "programme_member",
     "source",
     "notes",
     "certificate_notes",
@@ -79,6 +82,7 @@ class AgencyRow:
     certification_body: str
     ceremony: str
     certificate_notes: str
+    programme_member: bool
 
     @property
     def slug(self) -> str:
@@ -144,6 +148,11 @@ def read_agencies(path: Path, *, known_standards: set[str], known_ceremonies: se
             value, where=where, known_standards=known_standards, known_ceremonies=known_ceremonies
         )
         row_problems += certificate_problems
+        member = value["programme_member"].lower()
+        if member not in TRUE_WORDS | FALSE_WORDS:
+            row_problems.append(
+                f"{where}, kolom programme_member: {value['programme_member']!r} bukan 'ya' atau 'tidak'"
+            )
         problems.extend(row_problems)
         if row_problems:
             continue
@@ -157,6 +166,7 @@ def read_agencies(path: Path, *, known_standards: set[str], known_ceremonies: se
                 certification_body=value["certification_body"],
                 ceremony=value["ceremony"],
                 certificate_notes=value["certificate_notes"],
+                programme_member=member in TRUE_WORDS,
             )
         )
     if problems:
@@ -279,9 +289,11 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
     With ``dry_run`` the same work is done and then rolled back, so the report is exact.
     """
     report = LoadReport()
-    standards, ceremonies = _load_reference(reference, rows, report)
+    standards, ceremonies, programme = _load_reference(reference, rows, report)
     agencies = load_agencies([(row.line, row.agency) for row in rows], report)
     for row in rows:
+        if row.programme_member and programme is not None:
+            _load_member(row, agencies[row.slug], programme, report)
         if row.certificate_standard:
             certificate = _load_certificate(row, agencies[row.slug], standards[row.certificate_standard], report)
             if row.ceremony:
@@ -291,21 +303,36 @@ def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_ru
     return report
 
 
-def _load_reference(reference: ReferenceData, rows: list[AgencyRow], report: LoadReport) -> tuple[dict, dict]:
-    """The standards (the file's, and those the rows name that are already stored), programme and ceremonies."""
+def _load_reference(
+    reference: ReferenceData, rows: list[AgencyRow], report: LoadReport
+) -> tuple[dict, dict, Programme | None]:
+    """The standards (the file's, and those the rows name that are already stored), ceremonies and programme."""
     standards = {
         record["code"]: _upsert_record(Standard, record, key="code", where=f"standards[{i}]", report=report)
         for i, record in enumerate(reference.standards)
     }
     for code in {row.certificate_standard for row in rows} - set(standards) - {""}:
         standards[code] = Standard.objects.get(code=code)
+    programme = None
     if reference.programme:
-        _upsert_record(Programme, reference.programme, key="slug", where="programme", report=report)
+        programme = _upsert_record(Programme, reference.programme, key="slug", where="programme", report=report)
     ceremonies = {
         record["slug"]: _upsert_record(Ceremony, record, key="slug", where=f"ceremonies[{i}]", report=report)
         for i, record in enumerate(reference.ceremonies)
     }
-    return standards, ceremonies
+    return standards, ceremonies, programme
+
+
+def _load_member(row: AgencyRow, agency: Agency, programme: Programme, report: LoadReport) -> None:
+    """The row's agency counts toward the programme, for the reason its source gives."""
+    upsert(
+        ProgrammeMember,
+        lookup={"programme": programme, "agency": agency},
+        values={"source": row.source},
+        report=report,
+        label=row.slug,
+        where=f"baris {row.line} ({row.name}), kolom programme_member",
+    )
 
 
 def _load_certificate(row: AgencyRow, agency: Agency, standard: Standard, report: LoadReport) -> Certificate:

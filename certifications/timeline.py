@@ -23,6 +23,9 @@ that period. Unknown dates never count. An agency on D is:
 - else expired: it was issued a certificate by D (whatever ended it: printed expiry, the
   standard's end, or dates nobody knows);
 - else not yet certified.
+An agency with no certificate on record at all has no such history: its status is unknown,
+unless the city has reported it not certified (``Agency.certification_reported``); the
+timeline stores nothing for it.
 When it is not certified, the reasons (expired, standard lapsed, suspended, withdrawn) say
 which of those hold for some certificate issued by D; one agency may have several.
 """
@@ -32,7 +35,7 @@ from dataclasses import asdict, dataclass
 
 from django.db.models import Q
 
-from agencies.models import AgencyStatus
+from agencies.models import AgencyStatus, CertificationReport
 
 from .statuses import CertificateState, CertificateStatus
 
@@ -163,8 +166,16 @@ class Stretch:
         return {"starts_on": self.starts_on, "ends_on": self.ends_on, **asdict(self.standing)}
 
 
-def standing_on(certificates: list[CertificateFacts], day: datetime.date) -> Standing:
-    """Where an agency holding ``certificates`` stands on ``day`` (see the module's docstring)."""
+def standing_on(
+    certificates: list[CertificateFacts], day: datetime.date, *, reported: str = CertificationReport.UNKNOWN
+) -> Standing:
+    """Where an agency holding ``certificates`` stands on ``day`` (see the module's docstring).
+
+    ``reported`` is what the city said of an agency without any certificate on record.
+    """
+    if not certificates:
+        reported_none = reported == CertificationReport.NOT_CERTIFIED
+        return Standing(AgencyStatus.NOT_YET if reported_none else AgencyStatus.UNKNOWN)
     issued = [c for c in certificates if c.issued_on is not None and c.issued_on <= day]
     if any(is_valid(c, day) for c in issued):
         return Standing(AgencyStatus.CERTIFIED)

@@ -111,10 +111,10 @@ def _kind_rows(constants: dict, got: dict, day: datetime.date) -> list[dict]:
     return rows
 
 
-def _troubled(day: datetime.date) -> list:
+def _troubled(programme: Programme, day: datetime.date) -> list:
     """The first agencies suspended or withdrawn on the day, from the stored timeline, each with its status."""
     agencies = []
-    for stretch in selectors.troubled(on=day)[:ATTENTION_ROWS]:
+    for stretch in selectors.troubled(on=day, programme=programme)[:ATTENTION_ROWS]:
         stretch.agency.status = stretch.status
         agencies.append(stretch.agency)
     return agencies
@@ -179,7 +179,7 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
         ),
         kinds=bar_chart(kind_rows),
         kind_rows=kind_rows,
-        suspended_or_withdrawn=Attention(rows=_troubled(day), total=got["troubled", day]),
+        suspended_or_withdrawn=Attention(rows=_troubled(programme, day), total=got["troubled", day]),
         expiring=Attention(
             rows=list(expiring[:ATTENTION_ROWS]), total=got["expiring", day], within_days=EXPIRY_NOTICE_DAYS
         ),

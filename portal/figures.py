@@ -34,7 +34,16 @@ from django.db.models import Exists, F, Max
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyStatus
-from certifications.models import Audit, Ceremony, Certificate, Finding, FindingStatus, StatusStretch
+from certifications.models import (
+    Audit,
+    Ceremony,
+    Certificate,
+    Finding,
+    FindingStatus,
+    Programme,
+    ProgrammeMember,
+    StatusStretch,
+)
 from certifications.notice import EXPIRY_NOTICE_DAYS
 from certifications.timeline import FACT_LOOKUPS, REASONS, CertificateFacts, expiring_stretch
 
@@ -83,13 +92,27 @@ class Computed:
         return rows
 
 
-def _agency_stretches(result: Computed, stretches: list, kinds: dict) -> None:
-    """The agency figures from the stored timeline: each stretch counts under its status and reasons.
+def _member_days(stretches: list, memberships: dict) -> list:
+    """Each stretch cut to the days its agency counts toward the target (its memberships), as
+    (agency, first day, last day, status, *reasons); an agency outside the programme drops out.
+    """
+    cut = []
+    for agency, starts_on, ends_on, status, *reasons in stretches:
+        for member_from, member_to in memberships.get(agency, ()):
+            first, last = max(starts_on, member_from), min(ends_on, member_to)
+            if first <= last:
+                cut.append((agency, first, last, status, *reasons))
+    return cut
+
+
+def _agency_stretches(result: Computed, stretches: list, kinds: dict, memberships: dict) -> None:
+    """The agency figures from the stored timeline, on the days each agency counts toward the target:
+    each stretch counts under its status and reasons, as ``Programme.progress`` counts them.
 
     Certified counts under its kind only ("certified:<kind>"; the total is their sum, see
     ``Computed.rows``); "troubled" counts the agencies suspended or withdrawn.
     """
-    for agency, starts_on, ends_on, status, *reasons in stretches:
+    for agency, starts_on, ends_on, status, *reasons in _member_days(stretches, memberships):
         after = _next(ends_on)
         if status == AgencyStatus.CERTIFIED:
             result.stretch(f"certified:{kinds[agency]}", starts_on, after)
@@ -109,12 +132,20 @@ def _expiring(result: Computed, certificates: list[CertificateFacts]) -> None:
 
 
 def compute(
-    *, certificates: list, stretches: list, kinds: dict, audits: list, findings: list, constants: dict | None = None
+    *,
+    certificates: list,
+    stretches: list,
+    kinds: dict,
+    memberships: dict,
+    audits: list,
+    findings: list,
+    constants: dict | None = None,
 ) -> Computed:
     """Every figure's changes from the records (plain tuples; no database).
 
     ``certificates``: ``CertificateFacts`` each; ``stretches``: the stored timeline's rows as
     (agency, starts_on, ends_on, status, *reasons); ``kinds``: agency id -> kind, every agency;
+    ``memberships``: agency id -> [(first day, last day)] it counts toward the current programme;
     ``audits``: (starts_on, status); ``findings``: (grade, status, closed_on, audit's starts_on);
     ``constants``: counts that do not depend on the day, by key.
     """
@@ -122,7 +153,7 @@ def compute(
     for key, value in (constants or {}).items():
         result.add(key, ALWAYS, value)
     _expiring(result, certificates)
-    _agency_stretches(result, stretches, kinds)
+    _agency_stretches(result, stretches, kinds, memberships)
     for kind in kinds.values():
         result.add(f"agencies:{kind}", ALWAYS, 1)
     for starts_on, status in audits:
@@ -138,6 +169,16 @@ def compute(
     return result
 
 
+def _memberships() -> dict:
+    """Agency id -> the stretches of days it counts toward the current programme (open ends filled)."""
+    memberships = defaultdict(list)
+    programme = Programme.objects.current()
+    rows = ProgrammeMember.objects.filter(programme=programme).values_list("agency_id", "starts_on", "ends_on")
+    for agency, starts_on, ends_on in rows.order_by() if programme else ():
+        memberships[agency].append((starts_on or datetime.date.min, ends_on or datetime.date.max))
+    return memberships
+
+
 def _records() -> dict:
     certificates = [CertificateFacts(*row) for row in Certificate.objects.order_by().values_list(*FACT_LOOKUPS)]
     return {
@@ -146,6 +187,7 @@ def _records() -> dict:
             StatusStretch.objects.order_by().values_list("agency_id", "starts_on", "ends_on", "status", *REASONS)
         ),
         "kinds": dict(Agency.objects.order_by().values_list("pk", "kind")),
+        "memberships": _memberships(),
         "audits": list(Audit.objects.order_by().values_list("starts_on", "status")),
         "findings": list(Finding.objects.order_by().values_list("grade", "status", "closed_on", "audit__starts_on")),
         "constants": {

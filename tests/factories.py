@@ -19,6 +19,7 @@ from certifications.models import (
     ClauseSet,
     Finding,
     Programme,
+    ProgrammeMember,
     Standard,
 )
 
@@ -58,12 +59,23 @@ class RoleUserFactory(UserFactory):
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
+        skip_postgeneration_save = True  # the hook only adds memberships
 
     name = factory.Sequence(lambda n: f"Dinas Uji {n}")
     slug = factory.Sequence(lambda n: f"dinas-uji-{n}")
     kind = Agency.Kind.DEPARTMENT
     name_confirmed = True
     source = "Data uji"
+
+    @factory.post_generation
+    def member(self, create, extracted, **kwargs):
+        """As in the shipped data, every agency counts toward every programme unless a test says otherwise
+        (``AgencyFactory(member=False)``); ProgrammeFactory adds the agencies made before it."""
+        if create and extracted is not False:
+            ProgrammeMember.objects.bulk_create(
+                ProgrammeMember(programme=programme, agency=self, source="Data uji")
+                for programme in Programme.objects.all()
+            )
 
 
 class StandardFactory(factory.django.DjangoModelFactory):
@@ -154,11 +166,30 @@ class CeremonyFactory(factory.django.DjangoModelFactory):
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True  # the hook only adds memberships
 
     slug = factory.Sequence(lambda n: f"program-{n}")
     name = "Program uji"
     target_agencies = 83
     deadline = datetime.date(2013, 12, 31)
+    source = "Data uji"
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        """Every agency made so far (``members=[...]`` names them instead); see AgencyFactory.member."""
+        if create:
+            agencies = Agency.objects.all() if extracted is None else extracted
+            ProgrammeMember.objects.bulk_create(
+                ProgrammeMember(programme=self, agency=agency, source="Data uji") for agency in agencies
+            )
+
+
+class ProgrammeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeMember
+
+    programme = factory.SubFactory(ProgrammeFactory, members=[])
+    agency = factory.SubFactory(AgencyFactory, member=False)
     source = "Data uji"
 
 

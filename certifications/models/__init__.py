@@ -37,7 +37,7 @@ from .certificates import (
     CertificationBody,
     Standard,
 )
-from .programme import Ceremony, Programme, ProgrammeQuerySet, Progress
+from .programme import Ceremony, Programme, ProgrammeMember, ProgrammeMemberQuerySet, ProgrammeQuerySet, Progress
 from .timeline import StatusStretch, StatusStretchQuerySet
 
 __all__ = [
@@ -71,6 +71,8 @@ __all__ = [
     "FindingQuerySet",
     "FindingStatus",
     "Programme",
+    "ProgrammeMember",
+    "ProgrammeMemberQuerySet",
     "ProgrammeQuerySet",
     "Progress",
     "Standard",

@@ -82,6 +82,9 @@ class Ceremony(models.Model):
         validate_approximate(self.held_on, self.held_precision, field="held_on")
 
 
+MEMBER_ENDS_BEFORE_START = _("Tanggal akhir keanggotaan tidak boleh sebelum tanggal mulainya.")
+
+
 @dataclass(frozen=True)
 class Progress:
     """The programme's standing on one day."""
@@ -109,6 +112,74 @@ class Progress:
     @property
     def lapsed(self) -> bool:
         return any((self.expired, self.standard_lapsed, self.suspended, self.withdrawn))
+
+
+class ProgrammeMemberQuerySet(SignallingQuerySet):
+    def on(self, day: datetime.date):
+        """The memberships that hold on ``day``."""
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+
+
+class ProgrammeMember(models.Model):
+    """An SKPD that counts toward a programme's target, from a day (and to a day when merged or dissolved)."""
+
+    programme = models.ForeignKey(
+        "Programme",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="members",
+        help_text=_("Program yang targetnya menghitung SKPD ini."),
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("SKPD"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text=_("SKPD yang dihitung dalam target."),
+    )
+    starts_on = models.DateField(
+        _("dihitung sejak"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan bila SKPD ini dihitung sejak program dimulai (tanggal pastinya tidak diketahui)."),
+    )
+    ends_on = models.DateField(
+        _("dihitung sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Hari terakhir SKPD ini dihitung, bila dilebur atau dibubarkan."),
+    )
+    source = models.TextField(_("sumber"), help_text=_("Sumber yang menyatakan SKPD ini termasuk program."))
+
+    objects = ProgrammeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("anggota program")
+        verbose_name_plural = pgettext_lazy("plural", "anggota program")
+        ordering = ["programme", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "agency"],
+                name="programmemember_unique",
+                violation_error_message=_("SKPD ini sudah tercatat sebagai anggota program ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="programmemember_ends_after_start",
+                violation_error_message=MEMBER_ENDS_BEFORE_START,
+            ),
+            has_text("source", name="programmemember_has_source", message=SOURCE_REQUIRED),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} ({self.programme})"
+
+    def clean(self):
+        require_text(self, "source", SOURCE_REQUIRED)
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": MEMBER_ENDS_BEFORE_START})
 
 
 class ProgrammeQuerySet(SignallingQuerySet):
@@ -193,12 +264,19 @@ class Programme(models.Model):
             )
 
     def progress(self, *, on: datetime.date) -> Progress:
-        """Certified agencies against the target on ``on``, with why the others lapsed.
+        """Certified members against the target on ``on``, with why the others lapsed.
 
-        One query over the stored timeline: the stretch of each agency that holds that day.
+        One query over the stored timeline: the stretch holding that day of each agency that
+        counts toward the target then (its membership holds that day). An agency outside the
+        programme (a UPTD the register keeps for its own sake, say) never counts.
         """
-        totals = StatusStretch.objects.on(on).aggregate(
-            certified=Count("pk", filter=Q(status=AgencyStatus.CERTIFIED)),
-            **{name: Count("pk", filter=Q(**{name: True})) for name in REASONS},
+        members = ProgrammeMember.objects.filter(programme=self).on(on).values("agency")
+        totals = (
+            StatusStretch.objects.on(on)
+            .filter(agency__in=members)
+            .aggregate(
+                certified=Count("pk", filter=Q(status=AgencyStatus.CERTIFIED)),
+                **{name: Count("pk", filter=Q(**{name: True})) for name in REASONS},
+            )
         )
         return Progress(on=on, target=self.target_agencies, **totals)

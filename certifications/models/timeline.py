@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyStatus
 
+# A stretch comes from certificates on record, so it never holds "unknown".
+STRETCH_STATUSES = [(value, label) for value, label in AgencyStatus.choices if value != AgencyStatus.UNKNOWN]
+
 
 class StatusStretchQuerySet(models.QuerySet):
     def on(self, day: datetime.date):
@@ -37,7 +40,7 @@ class StatusStretch(models.Model):
     ends_on = models.DateField(
         _("sampai"), help_text=_("Hari terakhir dengan status ini; 31 Desember 9999 bila belum berakhir.")
     )
-    status = models.CharField(_("status"), max_length=12, choices=AgencyStatus.choices, help_text=_("Status SKPD."))
+    status = models.CharField(_("status"), max_length=12, choices=STRETCH_STATUSES, help_text=_("Status SKPD."))
     expired = models.BooleanField(_("ada yang kedaluwarsa"), default=False, help_text=_("Bila tidak bersertifikat."))
     standard_lapsed = models.BooleanField(
         _("ada yang standarnya berakhir"), default=False, help_text=_("Bila tidak bersertifikat.")
@@ -66,7 +69,10 @@ class StatusStretch(models.Model):
                 name="statusstretch_ends_after_start",
                 violation_error_message=_("Masa status harus berakhir pada atau sesudah hari pertamanya."),
             ),
-            models.CheckConstraint(condition=Q(status__in=AgencyStatus.values), name="statusstretch_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[value for value, _label in STRETCH_STATUSES]),
+                name="statusstretch_status_valid",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=AgencyStatus.CERTIFIED)
                 | Q(expired=False, standard_lapsed=False, suspended=False, withdrawn=False),

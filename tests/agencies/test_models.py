@@ -1,10 +1,13 @@
 """The Agency model: its constraints (friendly in full_clean, enforced by the database), queries and text."""
 
+import datetime
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyEnd, FormerName
 from tests.assertions import assert_violates
 from tests.factories import AgencyFactory
 
@@ -12,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 BLANK = "Field ini tidak boleh kosong."  # Django's own message, in Indonesian
 INVALID_CHOICE = "bukan pilihan yang valid"  # Django's own message, in Indonesian
+D = datetime.date
+CEASED_NEEDS_BOTH = "Isi tanggal dan cara berakhirnya bersama-sama, atau kosongkan keduanya."
+MERGED_INTO_ONLY_WHEN_MERGED = "SKPD tujuan peleburan hanya diisi bila SKPD ini dilebur."
 
 
 # Each case builds the bad row (unsaved, or saved and then made bad) and names the field the
@@ -37,6 +43,20 @@ def own_parent():
     agency = AgencyFactory()
     agency.parent = agency
     return agency
+
+
+def merged_into_itself():
+    agency = AgencyFactory(ceased_on=D(2016, 12, 31), ceased_how=AgencyEnd.MERGED)
+    agency.merged_into = agency
+    return agency
+
+
+def duplicate_former_name():
+    agency = AgencyFactory()
+    FormerName.objects.create(
+        agency=agency, name="Dinas Pendapatan Daerah", used_until=D(2013, 6, 1), source="Perda 05/2013"
+    )
+    return FormerName(agency=agency, name="DINAS pendapatan daerah", used_until=D(2012, 1, 1), source="Perda")
 
 
 CASES = [
@@ -105,7 +125,81 @@ CASES = [
         None,
         id="agency_has_source-white-space",
     ),
+    pytest.param(
+        lambda: AgencyFactory.build(certification_reported="no"),
+        "certification_reported",
+        INVALID_CHOICE,
+        "agency_certification_reported_valid",
+        None,
+        id="agency_certification_reported_valid",
+    ),
+    pytest.param(
+        lambda: AgencyFactory.build(ceased_on=D(2016, 12, 31)),
+        "ceased_how",
+        CEASED_NEEDS_BOTH,
+        "agency_ceased_with_date_and_how",
+        None,
+        id="agency_ceased_with_date_and_how-no-how",
+    ),
+    pytest.param(
+        lambda: AgencyFactory.build(ceased_how=AgencyEnd.DISSOLVED),
+        "ceased_on",
+        CEASED_NEEDS_BOTH,
+        "agency_ceased_with_date_and_how",
+        None,
+        id="agency_ceased_with_date_and_how-no-date",
+    ),
+    pytest.param(
+        lambda: AgencyFactory.build(merged_into=AgencyFactory()),
+        "merged_into",
+        MERGED_INTO_ONLY_WHEN_MERGED,
+        "agency_merged_into_only_when_merged",
+        None,
+        id="agency_merged_into_only_when_merged",
+    ),
+    pytest.param(
+        merged_into_itself,
+        "merged_into",
+        "Sebuah SKPD tidak dapat dilebur ke dirinya sendiri.",
+        "agency_not_merged_into_itself",
+        None,
+        id="agency_not_merged_into_itself",
+    ),
+    pytest.param(
+        duplicate_former_name,
+        NON_FIELD_ERRORS,
+        "Nama lama ini sudah tercatat untuk SKPD ini.",
+        "formername_unique_per_agency",
+        None,
+        id="formername_unique_per_agency",
+    ),
+    pytest.param(
+        lambda: FormerName(agency=AgencyFactory(), name=" ", used_until=D(2016, 1, 1), source="Perda"),
+        "name",
+        "Nama lama wajib diisi.",
+        "formername_has_name",
+        None,
+        id="formername_has_name",
+    ),
+    pytest.param(
+        lambda: FormerName(agency=AgencyFactory(), name="Dinas Lama", used_until=D(2016, 1, 1), source=""),
+        "source",
+        "Setiap SKPD wajib mencatat sumbernya.",
+        "formername_has_source",
+        None,
+        id="formername_has_source",
+    ),
 ]
+
+
+def test_every_named_constraint_is_covered():
+    covered = {param.values[3] for param in CASES}
+    named = {
+        constraint.name
+        for model in apps.get_app_config("agencies").get_models()
+        for constraint in model._meta.constraints
+    }
+    assert named - covered == set()
 
 
 @pytest.mark.parametrize(("build", "field", "message", "constraint", "sqlite_unique"), CASES)

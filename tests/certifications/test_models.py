@@ -9,7 +9,16 @@ from django.db import IntegrityError, transaction
 
 from agencies.models import AgencyStatus
 from certifications.dates import DatePrecision
-from certifications.models import Audit, Certificate, ClauseSet, Finding, Programme, Standard, StatusStretch
+from certifications.models import (
+    Audit,
+    Certificate,
+    ClauseSet,
+    Finding,
+    Programme,
+    ProgrammeMember,
+    Standard,
+    StatusStretch,
+)
 from tests.assertions import assert_violates
 from tests.factories import (
     AgencyFactory,
@@ -19,6 +28,7 @@ from tests.factories import (
     CertificationBodyFactory,
     FindingFactory,
     ProgrammeFactory,
+    ProgrammeMemberFactory,
     StandardFactory,
     UserFactory,
 )
@@ -110,6 +120,11 @@ def duplicate_ceremony_slug():
 def duplicate_programme_slug():
     ProgrammeFactory(slug="target-2013")
     return ProgrammeFactory.build(slug="target-2013")
+
+
+def duplicate_member():
+    member = ProgrammeMemberFactory()
+    return ProgrammeMember(programme=member.programme, agency=member.agency, source="Data uji")
 
 
 def case(build, field, message, constraint, sqlite_unique=None):
@@ -278,6 +293,27 @@ CASES = [
         "SKPD ini sudah punya masa status yang mulai pada hari itu.",
         "statusstretch_agency_start_unique",
         "certifications_statusstretch.agency_id, certifications_statusstretch.starts_on",
+    ),
+    case(
+        duplicate_member,
+        NON_FIELD_ERRORS,
+        "SKPD ini sudah tercatat sebagai anggota program ini.",
+        "programmemember_unique",
+        "certifications_programmemember.programme_id, certifications_programmemember.agency_id",
+    ),
+    case(
+        lambda: ProgrammeMemberFactory.build(
+            programme=ProgrammeFactory(), agency=AgencyFactory(), starts_on=D(2013, 1, 2), ends_on=D(2013, 1, 1)
+        ),
+        "ends_on",
+        "Tanggal akhir keanggotaan tidak boleh sebelum tanggal mulainya.",
+        "programmemember_ends_after_start",
+    ),
+    case(
+        lambda: ProgrammeMemberFactory.build(programme=ProgrammeFactory(), agency=AgencyFactory(), source=" "),
+        "source",
+        "Sumber wajib diisi: dari mana data ini berasal.",
+        "programmemember_has_source",
     ),
     case(
         lambda: ProgrammeFactory.build(target_agencies=0),

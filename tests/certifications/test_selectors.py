@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from agencies.models import AgencyStatus
+from agencies.models import AgencyStatus, CertificationReport
 from certifications import selectors
 from certifications.models import Certificate
-from tests.factories import AgencyFactory, CertificateFactory
+from tests.factories import AgencyFactory, CertificateFactory, ProgrammeFactory, ProgrammeMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,7 @@ def test_with_status_names_every_status_in_one_query(django_assert_num_queries):
     expired = AgencyFactory(name="D")
     CertificateFactory(agency=expired, issued_on=D(2009, 1, 1), expires_on=D(2011, 12, 31))
     never = AgencyFactory(name="E")
+    reported = AgencyFactory(name="F", certification_reported=CertificationReport.NOT_CERTIFIED)
     with django_assert_num_queries(1):
         found = dict(selectors.with_status(on=D(2013, 6, 1)).values_list("pk", "status"))
     assert found == {
@@ -70,10 +71,12 @@ def test_with_status_names_every_status_in_one_query(django_assert_num_queries):
         suspended.pk: AgencyStatus.SUSPENDED,
         withdrawn.pk: AgencyStatus.WITHDRAWN,
         expired.pk: AgencyStatus.EXPIRED,
-        never.pk: AgencyStatus.NOT_YET,
+        never.pk: AgencyStatus.UNKNOWN,
+        reported.pk: AgencyStatus.NOT_YET,
     }
     by_status = selectors.with_status(on=D(2013, 6, 1)).filter(status=AgencyStatus.NOT_YET)
-    assert list(by_status) == [never]
+    assert list(by_status) == [reported]
+    assert list(selectors.with_status(on=D(2013, 6, 1), only=AgencyStatus.UNKNOWN)) == [never]
     ordered = selectors.with_status(on=D(2013, 6, 1)).order_by("status", "name").values_list("status", flat=True)
     assert list(ordered) == sorted(found.values())
 
@@ -99,6 +102,13 @@ def test_only_one_status_keeps_the_agencies_with_it(status):
     )
     CertificateFactory(agency=AgencyFactory(), issued_on=D(2009, 1, 1), expires_on=D(2011, 12, 31))
     AgencyFactory()
+    AgencyFactory(certification_reported=CertificationReport.NOT_CERTIFIED)
+    # Reported uncertified, but the records show a certificate from 2014: not yet on the day.
+    CertificateFactory(
+        agency=AgencyFactory(certification_reported=CertificationReport.NOT_CERTIFIED),
+        issued_on=D(2014, 1, 1),
+        expires_on=D(2016, 12, 31),
+    )
     on = D(2013, 6, 1)
     every = dict(selectors.with_status(on=on).values_list("pk", "status"))
     kept = set(selectors.with_status(on=on, only=status).values_list("pk", flat=True))
@@ -106,3 +116,46 @@ def test_only_one_status_keeps_the_agencies_with_it(status):
     counts = selectors.status_counts(on=on)
     assert counts[status] == len(kept)
     assert sum(counts.values()) == len(every)
+
+
+def test_membership_counts_the_members_on_the_day_by_what_is_known():
+    D = datetime.date
+    programme = ProgrammeFactory(target_agencies=10, members=[])
+    named_certified = AgencyFactory(member=False)
+    CertificateFactory(agency=named_certified)
+    placeholder_certified = AgencyFactory(name_confirmed=False, member=False)
+    CertificateFactory(agency=placeholder_certified)
+    lapsed = AgencyFactory(member=False)
+    CertificateFactory(agency=lapsed, issued_on=D(2009, 1, 1), expires_on=D(2011, 12, 31))
+    reported = AgencyFactory(certification_reported=CertificationReport.NOT_CERTIFIED, member=False)
+    unknown = AgencyFactory(member=False)
+    merged = AgencyFactory(member=False)
+    CertificateFactory(agency=merged)
+    AgencyFactory(member=False)  # in the register, not in the programme: never counted
+    for agency in (named_certified, placeholder_certified, lapsed, reported, unknown):
+        ProgrammeMemberFactory(programme=programme, agency=agency)
+    ProgrammeMemberFactory(programme=programme, agency=merged, ends_on=D(2013, 3, 31))
+    found = selectors.membership(programme, on=D(2013, 6, 1))
+    assert (found.members, found.named, found.certified, found.not_certified, found.unknown, found.unlisted) == (
+        5,
+        4,
+        2,
+        2,
+        1,
+        5,
+    )
+    before = selectors.membership(programme, on=D(2013, 3, 31))
+    assert (before.members, before.certified) == (6, 3)
+    assert programme.progress(on=D(2013, 3, 31)).certified == 3
+    assert programme.progress(on=D(2013, 6, 1)).certified == 2
+
+
+def test_report_exceeded_when_the_records_count_more_than_the_report():
+    D = datetime.date
+    programme = ProgrammeFactory(reported_certified=1, reported_on=D(2013, 12, 31), reported_precision="about_year")
+    CertificateFactory(agency=AgencyFactory())
+    assert selectors.report_exceeded(programme) is None
+    CertificateFactory(agency=AgencyFactory())
+    exceeded = selectors.report_exceeded(programme)
+    assert exceeded is not None and exceeded.certified == 2
+    assert selectors.report_exceeded(ProgrammeFactory(reported_certified=None)) is None

@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from agencies.models import AgencyStatus
+from agencies.models import AgencyStatus, CertificationReport
 from certifications import selectors, timeline_store
 from certifications.models import Certificate, CertificateState, CertificateStatus, Standard, StatusStretch
 from certifications.timeline import (
@@ -105,8 +105,12 @@ def test_a_valid_certificate_wins_and_suspended_wins_over_withdrawn():
     assert standing_on([old_withdrawn, suspended], D(2013, 2, 1)) == Standing(
         AgencyStatus.SUSPENDED, expired=True, suspended=True, withdrawn=True
     )
-    assert standing_on([], D(2013, 1, 1)) == Standing(AgencyStatus.NOT_YET)
-    assert stretches([]) == [Stretch(FIRST_DAY, LAST_DAY, Standing(AgencyStatus.NOT_YET))]
+    # No certificate on record: unknown, unless the city reported the agency uncertified.
+    assert standing_on([], D(2013, 1, 1)) == Standing(AgencyStatus.UNKNOWN)
+    reported = CertificationReport.NOT_CERTIFIED
+    assert standing_on([], D(2013, 1, 1), reported=reported) == Standing(AgencyStatus.NOT_YET)
+    assert standing_on([renewed], D(2011, 1, 1), reported=reported) == Standing(AgencyStatus.NOT_YET)
+    assert standing_on([renewed], D(2013, 1, 1), reported=reported) == Standing(AgencyStatus.CERTIFIED)
 
 
 def test_a_certificate_with_unknown_expiry_makes_its_agency_expired_not_certified():
@@ -200,7 +204,7 @@ def test_on_random_histories_the_stored_timeline_equals_the_rule(seed):
         StandardFactory(code="ISO 9001:2008", certificates_valid_until=D(2018, 9, 15)),
         StandardFactory(code="ISO 9001:2015", certificates_valid_until=None, published_on=D(2015, 9, 15)),
     ]
-    agencies = [AgencyFactory() for _ in range(6)]
+    agencies = [AgencyFactory(certification_reported=rng.choice(CertificationReport.values)) for _ in range(6)]
     for agency in agencies[:5]:
         for _ in range(rng.choice([0, 1, 2, 3])):
             random_certificate(rng, agency, standards)
@@ -231,7 +235,8 @@ def test_on_random_histories_the_stored_timeline_equals_the_rule(seed):
         statuses = dict(selectors.with_status(on=day).values_list("pk", "status"))
         for agency in agencies:
             held = [CertificateFacts.of(c) for c in certificates if c.agency_id == agency.pk]
-            assert statuses[agency.pk] == standing_on(held, day).status, (agency, day)
+            reported = agency.certification_reported
+            assert statuses[agency.pk] == standing_on(held, day, reported=reported).status, (agency, day)
 
 
 @pytest.mark.django_db
@@ -241,6 +246,6 @@ def test_rebuild_all_finds_nothing_to_change_after_django_writes_and_repairs_a_w
     assert timeline_store.rebuild_all() == len(before)
     assert stored(cert.agency_id) == before
     StatusStretch.objects.all().delete()  # as a write outside Django would leave it
-    assert selectors.with_status(on=D(2013, 1, 1)).get().status == AgencyStatus.NOT_YET
+    assert selectors.with_status(on=D(2013, 1, 1)).get().status == AgencyStatus.UNKNOWN
     timeline_store.rebuild_all()
     assert stored(cert.agency_id) == before

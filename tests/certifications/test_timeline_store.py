@@ -22,7 +22,7 @@ def status(agency) -> str:
 
 def test_a_new_certificate_certifies_its_agency_at_once():
     agency = AgencyFactory()
-    assert status(agency) == AgencyStatus.NOT_YET and not StatusStretch.objects.exists()
+    assert status(agency) == AgencyStatus.UNKNOWN and not StatusStretch.objects.exists()
     CertificateFactory(agency=agency)
     assert status(agency) == AgencyStatus.CERTIFIED
 
@@ -43,7 +43,7 @@ def test_a_certificate_moved_to_another_agency_changes_both_timelines():
     certificate = CertificateFactory(agency=first)
     certificate.agency = second
     certificate.save()
-    assert (status(first), status(second)) == (AgencyStatus.NOT_YET, AgencyStatus.CERTIFIED)
+    assert (status(first), status(second)) == (AgencyStatus.UNKNOWN, AgencyStatus.CERTIFIED)
     assert not StatusStretch.objects.filter(agency=first).exists()
 
 
@@ -80,7 +80,7 @@ def test_rebuild_timeline_repairs_sql_written_outside_django(capsys):
     assert "1 SKPD dengan linimasa yang berubah" in capsys.readouterr().out
     assert status(certificate.agency) == AgencyStatus.CERTIFIED
     call_command("rebuild_timeline")
-    assert status(certificate.agency) == AgencyStatus.NOT_YET
+    assert status(certificate.agency) == AgencyStatus.NOT_YET  # its certificate now dates from 2014
     assert "dihitung ulang" in capsys.readouterr().out
 
 

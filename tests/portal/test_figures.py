@@ -20,7 +20,15 @@ from django.test.utils import CaptureQueriesContext
 from agencies.models import Agency, AgencyStatus
 from certifications import selectors
 from certifications.dates import DatePrecision
-from certifications.models import Audit, Certificate, CertificateStatus, Finding, FindingGrade, Programme
+from certifications.models import (
+    Audit,
+    Certificate,
+    CertificateStatus,
+    Finding,
+    FindingGrade,
+    Programme,
+    ProgrammeMember,
+)
 from certifications.notice import EXPIRY_NOTICE_DAYS
 from portal import figures
 from portal.models import Figure, FigureChange, FigureState
@@ -42,12 +50,30 @@ ONE = datetime.timedelta(days=1)
 FIRST_DAY = D(2008, 1, 1)
 
 
+@pytest.fixture
+def programme():
+    """The programme whose members the agency figures count; agencies made later join it."""
+    return ProgrammeFactory()
+
+
 def random_day(rng, first=FIRST_DAY, span=365 * 12) -> datetime.date:
     return first + datetime.timedelta(days=rng.randrange(span))
 
 
+def random_membership(rng, programme: Programme, agency: Agency) -> list[datetime.date]:
+    """Most agencies count toward the programme always, some for a while, some never; returns the dates."""
+    draw = rng.random()
+    if draw < 0.1:
+        return []
+    starts = random_day(rng) if draw > 0.7 else None
+    ends = (starts or FIRST_DAY) + datetime.timedelta(days=rng.randrange(365 * 6)) if draw > 0.6 else None
+    ProgrammeMember.objects.create(programme=programme, agency=agency, starts_on=starts, ends_on=ends, source="Uji")
+    return [d for d in (starts, ends) if d]
+
+
 def random_records(seed: int, *, agencies: int = 14) -> list[datetime.date]:
-    """Random agencies, certificates, audits and findings; returns every date they hold."""
+    """Random agencies, with their memberships of the current programme, certificates, audits and
+    findings; returns every date they hold."""
     rng = random.Random(seed)  # noqa: S311 (repeatable test data, not a secret)
     standards = [
         StandardFactory(code="ISO 9001:2008", certificates_valid_until=D(2018, 9, 15)),
@@ -57,8 +83,12 @@ def random_records(seed: int, *, agencies: int = 14) -> list[datetime.date]:
     kinds = [Agency.Kind.DEPARTMENT, Agency.Kind.BOARD, Agency.Kind.DISTRICT]
     auditor = UserFactory()
     dates = [s.certificates_valid_until for s in standards if s.certificates_valid_until]
+    programme = ProgrammeFactory(members=[])
     for _ in range(agencies):
-        agency = AgencyFactory(kind=rng.choice(kinds), name_confirmed=rng.random() < 0.7, name=f"SKPD {rng.random()}")
+        agency = AgencyFactory(
+            kind=rng.choice(kinds), name_confirmed=rng.random() < 0.7, name=f"SKPD {rng.random()}", member=False
+        )
+        dates += random_membership(rng, programme, agency)
         for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
             issued = random_day(rng) if rng.random() < 0.9 else None
             expires = (issued or random_day(rng)) + datetime.timedelta(days=rng.randrange(30, 365 * 4))
@@ -121,7 +151,8 @@ def probe_days(dates: list, rng) -> list[datetime.date]:
 def expected(day: datetime.date, programme: Programme) -> dict:
     """Every stored figure on ``day`` as the models' own queries count it."""
     progress = programme.progress(on=day)
-    statuses = selectors.with_status(on=day).values("pk", "status", "kind")
+    members = selectors.members_on(programme, on=day)
+    statuses = selectors.with_status(members, on=day).values("pk", "status", "kind")
     troubled = [row for row in statuses if row["status"] in (AgencyStatus.SUSPENDED, AgencyStatus.WITHDRAWN)]
     found = {
         "certified": progress.certified,
@@ -131,7 +162,7 @@ def expected(day: datetime.date, programme: Programme) -> dict:
         "audits": Audit.objects.filter(starts_on__lte=day).count(),
     }
     for kind in Agency.Kind.values:
-        found[f"certified:{kind}"] = selectors.certified(on=day).filter(kind=kind).count()
+        found[f"certified:{kind}"] = selectors.certified(members, on=day).filter(kind=kind).count()
     for status in Audit.Status.values:
         found[f"audits:{status}"] = Audit.objects.filter(starts_on__lte=day, status=status).count()
     # The dashboard's finding counts before the figures were stored.
@@ -156,7 +187,7 @@ def expected(day: datetime.date, programme: Programme) -> dict:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_figure_on_every_day_equals_the_models_queries(seed):
     dates = random_records(seed)
-    programme = ProgrammeFactory()
+    programme = Programme.objects.current()
     figures.current()
     days = probe_days(dates, random.Random(seed))  # noqa: S311
     keys = list(expected(days[0], programme)[0])
@@ -165,7 +196,7 @@ def test_every_figure_on_every_day_equals_the_models_queries(seed):
         want, troubled = expected(day, programme)
         got = dict(zip(keys, figures.values([(key, day) for key in keys]), strict=True))
         assert got == want, day
-        assert {s.agency_id: s.status for s in selectors.troubled(on=day)} == troubled, day
+        assert {s.agency_id: s.status for s in selectors.troubled(on=day, programme=programme)} == troubled, day
 
 
 @pytest.mark.parametrize("seed", [5, 6])
@@ -184,6 +215,7 @@ def test_constants_and_dates(seed):
     assert state.newest_record == max(newest)
 
 
+@pytest.mark.usefixtures("programme")
 def test_a_figure_before_anything_happened_is_zero_and_stays_after_the_last_change():
     CertificateFactory(issued_on=D(2012, 5, 14), expires_on=D(2015, 5, 13))
     figures.current()
@@ -193,6 +225,7 @@ def test_a_figure_before_anything_happened_is_zero_and_stays_after_the_last_chan
     assert figures.values([]) == []
 
 
+@pytest.mark.usefixtures("programme")
 def test_dates_at_the_ends_of_the_calendar():
     # A certificate valid until the last day a date can hold never ends (nothing overflows).
     CertificateFactory(issued_on=D(1, 1, 2), expires_on=D.max, standard=StandardFactory(certificates_valid_until=None))
@@ -209,6 +242,7 @@ def certified_today(day: datetime.date | None = None) -> int:
     return figures.values([("certified", day or D(2013, 1, 1))])[0]
 
 
+@pytest.mark.usefixtures("programme")
 def test_save_update_bulk_and_delete_each_make_the_next_read_rebuild():
     certificate = CertificateFactory(issued_on=D(2012, 5, 14), expires_on=D(2015, 5, 13))
     assert certified_today() == 1
@@ -236,6 +270,7 @@ def test_save_update_bulk_and_delete_each_make_the_next_read_rebuild():
     assert certified_today() == 0
 
 
+@pytest.mark.usefixtures("programme")
 def test_a_standard_ending_and_an_agency_changing_kind_are_seen():
     certificate = CertificateFactory(issued_on=D(2012, 5, 14), expires_on=D(2015, 5, 13))
     assert certified_today(D(2014, 1, 1)) == 1
@@ -279,6 +314,7 @@ def test_the_read_rebuilds_only_when_stale(django_assert_num_queries):
         figures.current()
 
 
+@pytest.mark.usefixtures("programme")
 def test_without_the_state_row_the_figures_are_built_and_the_row_made():
     CertificateFactory()
     FigureState.objects.all().delete()
@@ -309,6 +345,7 @@ def test_the_rebuild_runs_a_fixed_number_of_queries_whatever_the_row_count():
     assert counts[0] == counts[1] <= 23, counts
 
 
+@pytest.mark.usefixtures("programme")
 def test_invalidate_public_pages_marks_the_figures_stale_for_writes_outside_django():
     certificate = CertificateFactory(issued_on=D(2012, 5, 14), expires_on=D(2015, 5, 13))
     assert certified_today() == 1

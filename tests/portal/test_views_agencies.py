@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agencies.models import Agency, AgencyStatus
+from agencies.models import Agency, AgencyStatus, CertificationReport
 from certifications.dates import DatePrecision
 from certifications.models import Audit, Certificate, Finding
 from tests.factories import (
@@ -61,6 +61,9 @@ def assert_bad_parameter(response, parameter: str) -> None:
     assert f"<code>{parameter}</code>" in html(response)
 
 
+ARSIP = "Kantor Perpustakaan dan Arsip Daerah"
+
+
 @pytest.fixture
 def one_of_each():
     """On 2013-12-31: one agency in each status, with kinds and short names to search and sort by."""
@@ -84,13 +87,20 @@ def one_of_each():
         issued_on=D(2009, 1, 1),
         expires_on=D(2011, 12, 31),
     ).agency
-    not_yet = AgencyFactory(name="Sekretariat Daerah", short_name="Setda", kind=Agency.Kind.SECRETARIAT)
+    not_yet = AgencyFactory(
+        name="Sekretariat Daerah",
+        short_name="Setda",
+        kind=Agency.Kind.SECRETARIAT,
+        certification_reported=CertificationReport.NOT_CERTIFIED,
+    )
+    unknown = AgencyFactory(name=ARSIP, kind=Agency.Kind.OFFICE)
     return {
         AgencyStatus.CERTIFIED: certified,
         AgencyStatus.SUSPENDED: suspended,
         AgencyStatus.WITHDRAWN: withdrawn,
         AgencyStatus.EXPIRED: expired,
         AgencyStatus.NOT_YET: not_yet,
+        AgencyStatus.UNKNOWN: unknown,
     }
 
 
@@ -102,18 +112,28 @@ def test_register_shows_every_agency_with_kind_and_status_in_words(client, one_o
     assert response.status_code == 200
     assert statuses(response) == {agency.name: status for status, agency in one_of_each.items()}
     page = html(response)
-    for label in ("bersertifikat", "dibekukan", "dicabut", "tidak berlaku lagi", "belum bersertifikat"):
+    labels = (
+        "bersertifikat",
+        "dibekukan",
+        "dicabut",
+        "tidak berlaku lagi",
+        "belum bersertifikat",
+        "status tidak diketahui",
+    )
+    for label in labels:
         assert f">{label}</span>" in page
-    for kind in ("Dinas", "Badan", "Kecamatan", "Puskesmas", "Sekretariat"):
+    for kind in ("Dinas", "Badan", "Kecamatan", "Puskesmas", "Sekretariat", "Kantor"):
         assert f"<td>{kind}</td>" in page
     assert '<span class="short-name">(BKD)</span>' in page
-    assert "5 SKPD ditemukan." in page
+    assert "6 SKPD ditemukan." in page
 
 
 def test_on_the_deadline_the_initial_load_shows_44_certified(client, loaded):
     response = client.get(REGISTER, {"per": DAY})
     assert summary(response)[AgencyStatus.CERTIFIED] == 44
-    assert summary(response)[AgencyStatus.NOT_YET] == 1
+    # Dinas Kesehatan: no source says whether it was certified.
+    assert summary(response)[AgencyStatus.NOT_YET] == 0
+    assert summary(response)[AgencyStatus.UNKNOWN] == 1
     certified = client.get(REGISTER, {"per": DAY, "status": "certified"})
     assert certified.context["page"].paginator.count == 44
     assert "44 SKPD ditemukan." in html(certified)
@@ -122,7 +142,14 @@ def test_on_the_deadline_the_initial_load_shows_44_certified(client, loaded):
 
 def test_today_the_initial_load_shows_none_certified_and_44_no_longer_valid(client, loaded):
     response = client.get(REGISTER)
-    assert summary(response) == {"certified": 0, "suspended": 0, "withdrawn": 0, "expired": 44, "not_yet": 1}
+    assert summary(response) == {
+        "certified": 0,
+        "suspended": 0,
+        "withdrawn": 0,
+        "expired": 44,
+        "not_yet": 0,
+        "unknown": 1,
+    }
     assert client.get(REGISTER, {"status": "certified"}).context["page"].paginator.count == 0
     lapsed = client.get(REGISTER, {"status": "expired"})
     assert lapsed.context["page"].paginator.count == 44
@@ -204,7 +231,7 @@ def test_the_stored_english_value_is_not_a_public_parameter(client, stored):
 
 def test_filters_combine(client, one_of_each):
     AgencyFactory(name="Dinas Pendidikan", kind=Agency.Kind.DEPARTMENT)
-    response = client.get(REGISTER, {"per": DAY, "jenis": "dinas", "status": "not_yet"})
+    response = client.get(REGISTER, {"per": DAY, "jenis": "dinas", "status": "unknown"})
     assert names(response) == ["Dinas Pendidikan"]
 
 
@@ -216,7 +243,7 @@ def test_filters_combine(client, one_of_each):
         ("bkd", ["Badan Kepegawaian Daerah"]),  # the short name, other case
         ("SETDA", ["Sekretariat Daerah"]),
         ("  coblong  ", ["Kecamatan Coblong"]),  # surrounding spaces ignored
-        ("daerah", ["Badan Kepegawaian Daerah", "Sekretariat Daerah"]),
+        ("daerah", ["Badan Kepegawaian Daerah", ARSIP, "Sekretariat Daerah"]),
         ("tidak ada", []),
     ],
 )
@@ -257,15 +284,15 @@ BKD, DISBUD, COBLONG, GARUDA, SETDA = (
 @pytest.mark.parametrize(
     ("key", "expected"),
     [
-        ("", [BKD, DISBUD, COBLONG, GARUDA, SETDA]),
-        ("nama", [BKD, DISBUD, COBLONG, GARUDA, SETDA]),
-        ("-nama", [SETDA, GARUDA, COBLONG, DISBUD, BKD]),
-        # Kinds in the order of the SKPD register: sekretariat, dinas, badan, ..., kecamatan, ..., puskesmas.
-        ("jenis", [SETDA, DISBUD, BKD, COBLONG, GARUDA]),
-        ("-jenis", [GARUDA, COBLONG, BKD, DISBUD, SETDA]),
-        # Statuses from certified through suspended, withdrawn and expired to not yet.
-        ("status", [DISBUD, BKD, COBLONG, GARUDA, SETDA]),
-        ("-status", [SETDA, GARUDA, COBLONG, BKD, DISBUD]),
+        ("", [BKD, DISBUD, ARSIP, COBLONG, GARUDA, SETDA]),
+        ("nama", [BKD, DISBUD, ARSIP, COBLONG, GARUDA, SETDA]),
+        ("-nama", [SETDA, GARUDA, COBLONG, ARSIP, DISBUD, BKD]),
+        # Kinds in the order of the SKPD register: sekretariat, dinas, badan, kantor, ..., kecamatan, ..., puskesmas.
+        ("jenis", [SETDA, DISBUD, BKD, ARSIP, COBLONG, GARUDA]),
+        ("-jenis", [GARUDA, COBLONG, ARSIP, BKD, DISBUD, SETDA]),
+        # Statuses from certified through suspended, withdrawn, expired and not yet to unknown.
+        ("status", [DISBUD, BKD, COBLONG, GARUDA, SETDA, ARSIP]),
+        ("-status", [ARSIP, SETDA, GARUDA, COBLONG, BKD, DISBUD]),
     ],
 )
 def test_sort_keys(client, one_of_each, key, expected):
