@@ -25,6 +25,8 @@ def _crud(app: str, model: str) -> list[str]:
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STAFF: [
         *_crud("agencies", "agency"),
+        *_crud("agencies", "formername"),
+        *_crud("certifications", "programmemember"),
         *_crud("certifications", "certificate"),
         *_crud("certifications", "ceremony"),
         *_crud("certifications", "programme"),

@@ -10,12 +10,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, FormerName
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 from bandung_iso.roles import Role
 
 from .. import selectors
-from ..models import Certificate
+from ..models import Certificate, ProgrammeMember
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
@@ -61,6 +61,24 @@ class CertificateInline(admin.StackedInline):
     ]
 
 
+class FormerNameInline(admin.TabularInline):
+    """Names the agency went by before a reorganisation renamed it; the register finds it by them."""
+
+    model = FormerName
+    form = ModelErrorsForm
+    extra = 0
+    fields = ["name", "used_until", "source"]
+
+
+class MembershipInline(admin.TabularInline):
+    """The programmes whose target counts this agency."""
+
+    model = ProgrammeMember
+    form = ModelErrorsForm
+    extra = 0
+    fields = ["programme", "starts_on", "ends_on", "source"]
+
+
 class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         name = obj.get_full_name()
@@ -70,17 +88,21 @@ class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
 @admin.register(Agency)
 class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
-    list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "is_active"]
-    search_fields = ["name", "short_name", "slug"]
+    list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "certification_reported", "is_active"]
+    search_fields = ["name", "short_name", "slug", "former_names__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "merged_into"]
     # A plain two-list widget of the group's accounts, not an autocomplete: staff may not read
     # user accounts, so the user admin's autocomplete would refuse them.
     filter_horizontal = ["quality_representatives"]
-    inlines = [CertificateInline]
+    inlines = [CertificateInline, MembershipInline, FormerNameInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
-        (_("Status"), {"fields": ["is_active", "name_confirmed"]}),
+        (_("Status"), {"fields": ["is_active", "name_confirmed", "certification_reported"]}),
+        (
+            _("Peleburan atau pembubaran"),
+            {"fields": [("ceased_on", "ceased_how"), "merged_into"], "classes": ["collapse"]},
+        ),
         (_("Wakil manajemen SKPD"), {"fields": ["quality_representatives"]}),
         (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
     ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bandung_iso.admin_base import SafeInitialDataMixin, SelectedIdsMixin
 
-from ..models import Ceremony, Certificate, Programme
+from ..models import Ceremony, Certificate, Programme, ProgrammeMember
 from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
 
 
@@ -54,12 +54,23 @@ class CeremonyAdmin(SelectedIdsMixin, SafeInitialDataMixin, admin.ModelAdmin):
         return obj.certificates_count
 
 
+class ProgrammeMemberInline(admin.TabularInline):
+    """The SKPD that count toward the target, each from and to a day."""
+
+    model = ProgrammeMember
+    extra = 0
+    autocomplete_fields = ["agency"]
+    fields = ["agency", "starts_on", "ends_on", "source"]
+    verbose_name_plural = _("SKPD yang dihitung dalam target")
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(SelectedIdsMixin, admin.ModelAdmin):
     list_display = ["name", "target_agencies", "deadline", "reported_certified", "reported_total", "reported"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["progress_today"]
+    inlines = [ProgrammeMemberInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "target_agencies", "deadline"]}),
         (

@@ -16,9 +16,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bandung_iso.roles import Role, has_role, is_programme_staff
+from certifications import selectors
 from certifications.admin.cycle import EndingFilter, NextAuditFilter
 from certifications.cycle import audits_due, lapsing_standard_agencies
-from certifications.models import OPEN_STATUSES, Certificate, Finding, FindingGrade
+from certifications.models import OPEN_STATUSES, Certificate, Finding, FindingGrade, Programme
 from certifications.notice import AUDIT_DUE_NOTICE_DAYS, EXPIRY_NOTICE_DAYS, STANDARD_END_NOTICE_DAYS
 
 register = template.Library()
@@ -110,7 +111,28 @@ def _staff_tasks(on: datetime.date) -> list[Task]:
             lapsing_detail,
         ),
     ]
-    return [task for task in tasks if task.count]
+    return [task for task in [*tasks, *_report_tasks()] if task.count]
+
+
+def _report_tasks() -> list[Task]:
+    """A warning when the records count more certified agencies than the programme's report (two queries)."""
+    programme = Programme.objects.current()
+    exceeded = selectors.report_exceeded(programme) if programme else None
+    if exceeded is None:
+        return []
+    return [
+        Task(
+            _("SKPD bersertifikat menurut catatan melebihi laporan program per %(day)s")
+            % {"day": programme.reported_display},
+            exceeded.certified - programme.reported_certified,
+            reverse("admin:certifications_programme_change", args=[programme.pk]),
+            _(
+                "Catatan menghitung %(records)d SKPD bersertifikat, laporan menyebut %(reported)d. Mungkin ada SKPD "
+                "yang tercatat dua kali, misalnya SKPD asli di samping pengganti (#NN) yang mewakilinya."
+            )
+            % {"records": exceeded.certified, "reported": programme.reported_certified},
+        )
+    ]
 
 
 def _own_tasks(user, on: datetime.date) -> list[Task]:

@@ -348,6 +348,10 @@ def test_an_admin_edit_is_seen_on_the_next_request(client, shared_cache, staff_c
             "name": "Dinas Sesudah Admin",
             "certificates-TOTAL_FORMS": "0",
             "certificates-INITIAL_FORMS": "0",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "former_names-TOTAL_FORMS": "0",
+            "former_names-INITIAL_FORMS": "0",
             "_save": "1",
         }
     )

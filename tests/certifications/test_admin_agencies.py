@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
-from agencies.models import Agency
+from agencies.models import Agency, CertificationReport
 from bandung_iso.roles import Role
 from certifications.dates import DatePrecision
 from certifications.models import Certificate
@@ -60,7 +60,10 @@ def agency_form(**overrides):
         "name_confirmed": "on",
         "source": "Keputusan Wali Kota, 2012",
         "notes": "",
+        "certification_reported": CertificationReport.UNKNOWN,
         **inline_management(),
+        **inline_management("memberships"),
+        **inline_management("former_names"),
     }
     data.update(overrides)
     return data
@@ -253,8 +256,9 @@ class TestQualityRepresentatives:
         CertificateFactory(agency=agency)
         # Session, user, the agency, permissions (own and group's), roles, the history link's content
         # type, the chosen representatives, the group's accounts to choose from, and the certificate
-        # inline with its parent and standard: the same for 2 and for 20 representatives.
-        with django_assert_max_num_queries(13):
+        # inline with its parent and standard, the memberships and former names: the same for 2 and
+        # for 20 representatives.
+        with django_assert_max_num_queries(15):
             response = staff.get(change_url(agency))
         assert response.status_code == 200
         assert len(response.context["adminform"].form.initial["quality_representatives"]) == count

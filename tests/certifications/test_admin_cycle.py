@@ -24,6 +24,7 @@ from tests.factories import (
     AuditFactory,
     CertificateFactory,
     FindingFactory,
+    ProgrammeFactory,
     RoleUserFactory,
     StandardFactory,
     UserFactory,
@@ -460,6 +461,21 @@ def test_the_index_runs_a_fixed_number_of_queries(staff_client, django_assert_ma
             assert staff_client.get(INDEX).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    # Django's index (session, user, permissions, recent actions) and the panel's four queries.
-    with django_assert_max_num_queries(10):
+    # Django's index (session, user, permissions, recent actions), the panel's four queries, and
+    # the programme with its standing on its report's day.
+    with django_assert_max_num_queries(12):
         staff_client.get(INDEX)
+
+
+def test_the_index_warns_when_the_records_count_more_certified_than_the_report(staff_client):
+    """A real agency imported beside the placeholder that stands for it counts twice: staff are told."""
+    programme = ProgrammeFactory(
+        reported_certified=1, reported_on=datetime.date(2013, 12, 31), reported_precision=DatePrecision.ABOUT_YEAR
+    )
+    CertificateFactory(issued_on=datetime.date(2013, 1, 1), expires_on=datetime.date(2015, 12, 31))
+    assertNotContains(staff_client.get(INDEX), "melebihi laporan program")
+    CertificateFactory(issued_on=datetime.date(2013, 1, 1), expires_on=datetime.date(2015, 12, 31))
+    response = staff_client.get(INDEX)
+    assertContains(response, "SKPD bersertifikat menurut catatan melebihi laporan program per sekitar 2013")
+    assertContains(response, "Catatan menghitung 2 SKPD bersertifikat, laporan menyebut 1.")
+    assertContains(response, reverse("admin:certifications_programme_change", args=[programme.pk]))
