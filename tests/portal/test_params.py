@@ -9,7 +9,7 @@ with that day (and the right standing on it), not a 500.
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certifications.dates import DatePrecision, add_years
 from certifications.models import CertificateState
@@ -61,6 +61,13 @@ AS_OF_PAGES = {
 }
 # The other public pages take no ?per=; given one anyway, they must still answer.
 OTHER_PAGES = ["/tentang-data/", "/upacara/", "/upacara/upacara-kabisat/"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request under /en/ leaves English active in this thread: the next test's reverse() would give /en/ paths."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(params=list(TODAYS), ids=lambda day: day.isoformat())
