@@ -54,7 +54,7 @@ def period_end(value: datetime.date, precision: str) -> datetime.date:
 def years_later(value: datetime.date, years: int) -> datetime.date:
     """The same day ``years`` on; a 29 February lands on 28 February in a year without one.
 
-    The portal's one leap-day rule (docs/architecture.md, "Dates"): never 1 March, which
+    The portal's one leap-day rule (docs/architecture.md, "29 February"): never 1 March, which
     would stretch a span past the years it stands for.
     """
     year = value.year + years
