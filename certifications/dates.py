@@ -18,9 +18,12 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 YEAR_PRECISIONS = ("year", "about_year", "by_year")
-# The earliest day a typed date may be (a public "as of" day, the day of a workflow step): a
-# bound, so that no arithmetic on a date someone typed can overflow.
+# The earliest day a typed date may be (a public "as of" day, the day of a workflow step, the
+# reminders' --date): a bound, so that no arithmetic on a date someone typed can overflow.
 EARLIEST_DAY = datetime.date(1990, 1, 1)
+# The latest such day is this many years after today (``latest_day``); a workflow step stops at today.
+LATEST_YEARS_AHEAD = 10
+ONE_DAY = datetime.timedelta(days=1)
 
 
 class DatePrecision(models.TextChoices):
@@ -48,20 +51,36 @@ def period_end(value: datetime.date, precision: str) -> datetime.date:
     return value
 
 
+def years_later(value: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` on; a 29 February lands on 28 February in a year without one.
+
+    The portal's one leap-day rule (docs/architecture.md, "29 February"): never 1 March, which
+    would stretch a span past the years it stands for.
+    """
+    year = value.year + years
+    if value.month == 2 and value.day == 29 and not calendar.isleap(year):
+        return datetime.date(year, 2, 28)
+    return value.replace(year=year)
+
+
+def latest_day(today: datetime.date) -> datetime.date:
+    """The latest day a typed date may be: the same day ``LATEST_YEARS_AHEAD`` years after ``today``."""
+    return years_later(today, LATEST_YEARS_AHEAD)
+
+
 def add_years(value: datetime.date | None, precision: str, years: int) -> datetime.date | None:
     """``value`` moved by ``years`` at the same precision (a derived date is no more exact).
 
     For an exact day the result is the day before the anniversary, as a three-year
-    certificate issued on 14 May 2012 runs through 13 May 2015.
+    certificate issued on 14 May 2012 runs through 13 May 2015. A period from 29 February
+    runs through 28 February in a year without one: ``years_later`` has already moved it
+    back a day there, and taking another off would shorten the period.
     """
     if value is None or precision == DatePrecision.UNKNOWN:
         return None
     if precision == DatePrecision.DAY:
-        try:
-            anniversary = value.replace(year=value.year + years)
-        except ValueError:  # 29 February in a year without one: the period runs through 28 February
-            anniversary = datetime.date(value.year + years, 3, 1)
-        return anniversary - datetime.timedelta(days=1)
+        anniversary = years_later(value, years)
+        return anniversary if anniversary.day != value.day else anniversary - ONE_DAY
     return period_end(value.replace(day=1, year=value.year + years), precision)
 
 

@@ -22,9 +22,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from certifications.dates import EARLIEST_DAY
-
-LATEST_YEARS_AHEAD = 10
+from certifications.dates import EARLIEST_DAY, latest_day
 
 
 class BadParameter(Exception):
@@ -33,15 +31,6 @@ class BadParameter(Exception):
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
         super().__init__(errors)
-
-
-def latest_day(today: datetime.date) -> datetime.date:
-    """The latest day ``?per=`` accepts: the same day ten years on (28 February for a 29 February)."""
-    year = today.year + LATEST_YEARS_AHEAD
-    try:
-        return today.replace(year=year)
-    except ValueError:  # 29 February, and the year ten years on has none
-        return datetime.date(year, 2, 28)
 
 
 class AsOfField(forms.DateField):

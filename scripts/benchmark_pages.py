@@ -103,7 +103,8 @@ def create_agencies(rng: random.Random, size: int) -> list:
 
 def create_certificates(rng: random.Random, agencies: list, standards: tuple, bodies: list) -> list:
     """1-3 three-year certificates per agency, mostly active, numbered in order."""
-    from certifications.dates import DatePrecision
+    from certifications.cycle import CERTIFICATE_YEARS
+    from certifications.dates import DatePrecision, add_years
     from certifications.models import Certificate
 
     iso2008, iso2015 = standards
@@ -121,7 +122,7 @@ def create_certificates(rng: random.Random, agencies: list, standards: tuple, bo
                     number=f"QMS-{numbers:07d}",
                     issued_on=issued,
                     issued_precision=DatePrecision.DAY,
-                    expires_on=issued.replace(year=issued.year + 3) - datetime.timedelta(days=1),
+                    expires_on=add_years(issued, DatePrecision.DAY, CERTIFICATE_YEARS),
                     expires_precision=DatePrecision.DAY,
                     status=status,
                     status_changed_on=None if status == "active" else issued + datetime.timedelta(days=200),

@@ -14,6 +14,15 @@ def _empty_caches():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /en/ leaves English active in the thread: each test starts in Indonesian again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def roles(db):
     """The role groups, as `setup_roles` makes them."""

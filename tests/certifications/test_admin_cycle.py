@@ -479,3 +479,50 @@ def test_the_index_warns_when_the_records_count_more_certified_than_the_report(s
     assertContains(response, "SKPD bersertifikat menurut catatan melebihi laporan program per sekitar 2013")
     assertContains(response, "Catatan menghitung 2 SKPD bersertifikat, laporan menyebut 1.")
     assertContains(response, reverse("admin:certifications_programme_change", args=[programme.pk]))
+
+
+# --- "today" on the days a calendar makes awkward ------------------------------------------------
+
+# (today, the certificates whose next audit is overdue, those due within 60 days), for one
+# certificate issued on 1 March 2027 (first surveillance due 29 February 2028) and one issued
+# on 29 February 2028 (due 28 February 2029).
+AWKWARD_TODAYS = [
+    (D(2028, 2, 28), [], ["march"]),
+    (D(2028, 2, 29), [], ["march"]),  # due that day: not late yet
+    (D(2028, 3, 1), ["march"], []),
+    (D(2028, 12, 31), ["march"], ["leap"]),  # 59 days before 28 February 2029
+    (D(2029, 2, 28), ["march"], ["leap"]),
+    (D(2029, 3, 1), ["leap", "march"], []),
+]
+
+
+@pytest.mark.parametrize(("today", "overdue", "soon"), AWKWARD_TODAYS, ids=[str(t[0]) for t in AWKWARD_TODAYS])
+def test_the_cycle_admin_pages_on_the_days_a_calendar_makes_awkward(staff_client, monkeypatch, today, overdue, soon):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    standard = iso_2015()
+    made = {
+        "march": CertificateFactory(
+            standard=standard, issued_on=D(2027, 3, 1), expires_on=D(2030, 2, 28), agency__name="Dinas Maret"
+        ),
+        "leap": CertificateFactory(
+            standard=standard, issued_on=D(2028, 2, 29), expires_on=D(2031, 2, 28), agency__name="Dinas Kabisat"
+        ),
+    }
+    filtered = {
+        value: {c.pk for c in rows(staff_client.get(CHANGELIST, {"audit_berikutnya": value}))}
+        for value in ("terlambat", "60_hari")
+    }
+    assert filtered == {"terlambat": {made[k].pk for k in overdue}, "60_hari": {made[k].pk for k in soon}}
+
+    schedule = staff_client.get(SCHEDULE)
+    assert schedule.status_code == 200
+    html = schedule.content.decode()
+    assert f"per {date_format(today, 'j F Y')}" in html
+    assert html.count('<tr class="overdue"') == len(overdue)
+    if today in (D(2028, 2, 29), D(2029, 2, 28)):
+        assert "0 hari lagi" in html  # due that very day
+
+    links = panel_links(staff_client.get(INDEX).content.decode())
+    counts = {label: count for label, (_href, count) in links.items()}
+    assert counts.get("Audit surveilans atau resertifikasi yang terlambat", 0) == len(overdue)
+    assert counts.get("Audit surveilans atau resertifikasi yang jatuh tempo dalam 60 hari", 0) == len(soon)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from certifications import cycle
-from certifications.dates import DatePrecision
+from certifications.dates import DatePrecision, add_years
 from certifications.models import Audit, Certificate
 from tests.factories import AgencyFactory, AuditFactory, CertificateFactory, StandardFactory
 
@@ -254,6 +254,61 @@ def test_unknown_dates_expect_nothing():
     )
     assert next_of(certificate, D(2013, 1, 1)) is None
     assert cycle.next_audit(certificate, on=D(2013, 1, 1), completed_surveillances=0, recertified=False) is None
+
+
+# --- the days a calendar makes awkward ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("issued", "dues"),
+    [
+        # Issued on 29 February: every due date falls on 28 February, none on 1 March.
+        pytest.param(D(2028, 2, 29), [D(2029, 2, 28), D(2030, 2, 28), D(2031, 2, 28)], id="29-february"),
+        # The day before the anniversary of 1 March is 29 February in a leap year.
+        pytest.param(D(2027, 3, 1), [D(2028, 2, 29), D(2029, 2, 28), D(2030, 2, 28)], id="1-march"),
+        pytest.param(D(2027, 2, 28), [D(2028, 2, 27), D(2029, 2, 27), D(2030, 2, 27)], id="28-february"),
+        pytest.param(D(2027, 12, 31), [D(2028, 12, 30), D(2029, 12, 30), D(2030, 12, 30)], id="31-december"),
+        pytest.param(D(2028, 1, 1), [D(2028, 12, 31), D(2029, 12, 31), D(2030, 12, 31)], id="1-january"),
+    ],
+)
+def test_the_due_dates_of_a_cycle_begun_on_an_awkward_day(issued, dues):
+    first, second, expiry = dues
+    # The loader's printed-expiry rule gives the same last day as written here.
+    assert add_years(issued, DatePrecision.DAY, cycle.CERTIFICATE_YEARS) == expiry
+    certificate = CertificateFactory(standard=iso_2015(), issued_on=issued, expires_on=expiry)
+    assert summary(next_of(certificate, issued)) == (SURVEILLANCE, 1, first)
+    audit(certificate, first)  # each audit on the last day it is due
+    assert summary(next_of(certificate, first)) == (SURVEILLANCE, 2, second)
+    audit(certificate, second)
+    assert summary(next_of(certificate, second)) == (RECERTIFICATION, 0, expiry)
+    assert summary(next_of(certificate, expiry)) == (RECERTIFICATION, 0, expiry)
+    assert next_of(certificate, expiry + datetime.timedelta(days=1)) is None
+
+
+@pytest.mark.parametrize(
+    ("issued", "on", "days_left"),
+    [
+        # Due 28 February 2029: the day before, the day itself, and 1 March.
+        (D(2028, 2, 29), D(2029, 2, 27), 1),
+        (D(2028, 2, 29), D(2029, 2, 28), 0),
+        (D(2028, 2, 29), D(2029, 3, 1), -1),
+        # Due 29 February 2028, asked on 28 and 29 February and 1 March.
+        (D(2027, 3, 1), D(2028, 2, 28), 1),
+        (D(2027, 3, 1), D(2028, 2, 29), 0),
+        (D(2027, 3, 1), D(2028, 3, 1), -1),
+        # Due 31 December 2028 (the 366th day), asked that day and the next.
+        (D(2028, 1, 1), D(2028, 12, 31), 0),
+        (D(2028, 1, 1), D(2029, 1, 1), -1),
+        # Due 30 December 2028: on 31 December it is a day late.
+        (D(2027, 12, 31), D(2028, 12, 31), -1),
+    ],
+)
+def test_overdue_from_the_day_after_the_due_date_whatever_the_month_length(issued, on, days_left):
+    certificate = CertificateFactory(
+        standard=iso_2015(), issued_on=issued, expires_on=add_years(issued, DatePrecision.DAY, 3)
+    )
+    item = next_of(certificate, on)
+    assert (item.days_left(on=on), item.is_overdue(on=on)) == (days_left, days_left < 0)
 
 
 # --- lists ---------------------------------------------------------------------------------------

@@ -1,12 +1,21 @@
 """Dates known only roughly: the pure functions of certifications.dates (no database)."""
 
+import calendar
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from certifications.dates import DatePrecision, add_years, format_approximate, period_end, validate_approximate
+from certifications.dates import (
+    DatePrecision,
+    add_years,
+    format_approximate,
+    latest_day,
+    period_end,
+    validate_approximate,
+    years_later,
+)
 
 D = datetime.date
 YEAR_PRECISIONS = [DatePrecision.YEAR, DatePrecision.ABOUT_YEAR, DatePrecision.BY_YEAR]
@@ -49,6 +58,12 @@ def test_period_end(value, precision, expected):
         pytest.param(D(2012, 2, 29), DatePrecision.DAY, 3, D(2015, 2, 28), id="day-29-february-to-common-year"),
         pytest.param(D(2012, 2, 29), DatePrecision.DAY, 4, D(2016, 2, 28), id="day-29-february-to-leap-year"),
         pytest.param(D(2015, 5, 14), DatePrecision.DAY, -3, D(2012, 5, 13), id="day-negative-years"),
+        # 28 February is an ordinary day: the day before its anniversary, 29 February or not.
+        pytest.param(D(2028, 2, 28), DatePrecision.DAY, 1, D(2029, 2, 27), id="day-28-february-of-leap-year"),
+        pytest.param(D(2027, 2, 28), DatePrecision.DAY, 1, D(2028, 2, 27), id="day-28-february-to-leap-year"),
+        pytest.param(D(2028, 12, 31), DatePrecision.DAY, 3, D(2031, 12, 30), id="day-31-december"),
+        pytest.param(D(2029, 1, 1), DatePrecision.DAY, 3, D(2031, 12, 31), id="day-1-january-to-31-december"),
+        pytest.param(D(2000, 2, 29), DatePrecision.DAY, 100, D(2100, 2, 28), id="day-29-february-to-2100"),
         # Coarser precisions keep their precision and land on the period's last day.
         pytest.param(D(2012, 5, 31), DatePrecision.MONTH, 3, D(2015, 5, 31), id="month"),
         pytest.param(D(2012, 4, 30), DatePrecision.MONTH, 3, D(2015, 4, 30), id="month-30-days"),
@@ -77,6 +92,68 @@ def test_add_years_result_is_a_valid_stored_date_at_the_same_precision(precision
 )
 def test_add_years_of_an_unknown_date_is_unknown(value, precision):
     assert add_years(value, precision, 3) is None
+
+
+def test_a_period_from_any_day_of_four_years_lasts_its_years_and_ends_in_the_right_month():
+    # Every day of 2027-2030 (one leap year among them): the period of one, three and ten years
+    # ends the day before the same day that many years on, or on 28 February from a 29 February.
+    day = D(2027, 1, 1)
+    while day.year < 2031:
+        for years in (1, 3, 10):
+            end = add_years(day, DatePrecision.DAY, years)
+            if (day.month, day.day) == (2, 29) and not calendar.isleap(day.year + years):
+                assert end == D(day.year + years, 2, 28)
+            else:
+                assert end == day.replace(year=day.year + years) - datetime.timedelta(days=1)
+        day += datetime.timedelta(days=1)
+
+
+# years_later and latest_day --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "years", "expected"),
+    [
+        pytest.param(D(2028, 2, 29), 10, D(2038, 2, 28), id="29-february-to-common-year"),
+        pytest.param(D(2028, 2, 29), 4, D(2032, 2, 29), id="29-february-to-leap-year"),
+        pytest.param(D(2028, 2, 29), 1, D(2029, 2, 28), id="29-february-next-year"),
+        pytest.param(D(2028, 2, 29), -1, D(2027, 2, 28), id="29-february-a-year-back"),
+        pytest.param(D(2000, 2, 29), 100, D(2100, 2, 28), id="2100-is-no-leap-year"),
+        pytest.param(D(1996, 2, 29), 4, D(2000, 2, 29), id="2000-is-a-leap-year"),
+        pytest.param(D(2027, 2, 28), 1, D(2028, 2, 28), id="28-february-stays-28-february"),
+        pytest.param(D(2028, 2, 28), 1, D(2029, 2, 28), id="28-february-of-leap-year"),
+        pytest.param(D(2027, 3, 1), 1, D(2028, 3, 1), id="1-march"),
+        pytest.param(D(2028, 12, 31), 10, D(2038, 12, 31), id="31-december"),
+    ],
+)
+def test_years_later_is_the_same_day_and_28_february_for_a_missing_29th(value, years, expected):
+    assert years_later(value, years) == expected
+
+
+def test_years_later_never_leaves_the_month():
+    day = D(2027, 1, 1)
+    while day.year < 2031:
+        for years in (-1, 1, 4, 10):
+            later = years_later(day, years)
+            assert (later.year, later.month) == (day.year + years, day.month)
+            assert later.day == min(day.day, calendar.monthrange(later.year, later.month)[1])
+        day += datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        (D(2026, 12, 3), D(2036, 12, 3)),
+        (D(2028, 2, 29), D(2038, 2, 28)),  # 2038 has no 29 February
+        (D(2028, 2, 28), D(2038, 2, 28)),
+        (D(2030, 2, 28), D(2040, 2, 28)),  # not 29 February 2040, though 2040 has one
+        (D(2032, 2, 29), D(2042, 2, 28)),
+        (D(2036, 2, 29), D(2046, 2, 28)),
+        (D(2028, 12, 31), D(2038, 12, 31)),
+    ],
+)
+def test_the_latest_typed_day_is_ten_years_on_and_never_a_day_the_calendar_lacks(today, latest):
+    assert latest_day(today) == latest
 
 
 # format_approximate ----------------------------------------------------------------------

@@ -278,6 +278,41 @@ def test_default_day():
     assert dashboard.default_day(programme, today=D(2013, 6, 1)) == D(2013, 6, 1)
 
 
+@pytest.mark.parametrize(
+    ("deadline", "today", "expected"),
+    [
+        (D(2028, 2, 29), D(2028, 2, 28), D(2028, 2, 28)),
+        (D(2028, 2, 29), D(2028, 2, 29), D(2028, 2, 29)),  # on the deadline itself it has not passed
+        (D(2028, 2, 29), D(2028, 3, 1), D(2028, 2, 29)),
+        (D(2029, 2, 28), D(2029, 2, 28), D(2029, 2, 28)),
+        (D(2029, 2, 28), D(2029, 3, 1), D(2029, 2, 28)),
+        (D(2028, 12, 31), D(2028, 12, 31), D(2028, 12, 31)),
+        (D(2028, 12, 31), D(2029, 1, 1), D(2028, 12, 31)),
+        (D(2013, 12, 31), D(2028, 2, 29), D(2013, 12, 31)),
+    ],
+)
+def test_default_day_on_the_days_a_calendar_makes_awkward(deadline, today, expected):
+    programme = ProgrammeFactory.build(deadline=deadline)
+    assert dashboard.default_day(programme, today=today) == expected
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        (None, D(2028, 2, 29), [D(2028, 2, 29)]),
+        (D(2028, 2, 29), D(2028, 2, 29), [D(2027, 12, 31), D(2028, 2, 29)]),
+        # Ending on a year's end: that 31 December once, as the last point.
+        (D(2028, 2, 29), D(2028, 12, 31), [D(2027, 12, 31), D(2028, 12, 31)]),
+        (D(2028, 2, 29), D(2029, 2, 28), [D(2027, 12, 31), D(2028, 12, 31), D(2029, 2, 28)]),
+        (D(2027, 12, 31), D(2028, 2, 28), [D(2026, 12, 31), D(2027, 12, 31), D(2028, 2, 28)]),
+        # At most 40 years back from a 29 February.
+        (D(1970, 1, 1), D(2028, 2, 29), [*(D(year, 12, 31) for year in range(1988, 2028)), D(2028, 2, 29)]),
+    ],
+)
+def test_series_days_on_the_days_a_calendar_makes_awkward(since, until, expected):
+    assert dashboard.series_days(since=since, until=until) == expected
+
+
 def test_the_chart_over_time_counts_each_year_end_then_today(client):
     ProgrammeFactory()
     CertificateFactory(

@@ -175,6 +175,24 @@ def test_a_bad_date_is_refused_by_name(world, mailoutbox, value):
     assert Reminder.objects.count() == 0
 
 
+@pytest.mark.parametrize("value", ["1989-12-31", "2038-03-01", "9999-12-31"])
+def test_a_date_outside_the_bounds_is_refused_before_any_arithmetic(world, mailoutbox, monkeypatch, value):
+    # 9999-12-31 plus the 14-day window would overflow: a traceback rather than this message.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2028, 2, 29))
+    with pytest.raises(CommandError) as excinfo:
+        run("--date", value)
+    assert repr(value) in str(excinfo.value)
+    assert "1990-01-01 dan 2038-02-28" in str(excinfo.value)
+    assert mailoutbox == []
+    assert Reminder.objects.count() == 0
+
+
+def test_the_bounds_themselves_are_accepted(world, mailoutbox, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2028, 2, 29))
+    assert "Uji coba (--dry-run) untuk 1990-01-01" in run("--date", "1990-01-01", "--dry-run")
+    assert "Uji coba (--dry-run) untuk 2038-02-28" in run("--date", "2038-02-28", "--dry-run")
+
+
 def test_a_refused_address_leaves_no_row_and_the_others_are_still_sent(world, mailoutbox, failing_backend):
     failing_backend.add("wakil_a@example.test")
     out = StringIO()

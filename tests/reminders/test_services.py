@@ -257,3 +257,53 @@ def test_a_description_with_line_breaks_stays_on_one_line(world):
     _, body = compose(plans()["wakil_a"], on=ON, base_url="https://iso.example.test")
     assert "Uraian: Baris satu. - Baris palsu Baris tiga." in body
     assert f"/admin/certifications/finding/{odd.pk}/change/" in body
+
+
+# The days a calendar makes awkward ----------------------------------------------------------
+
+# Each day, and the last day of the 14-day finding window from it.
+AWKWARD_DAYS = {
+    datetime.date(2028, 2, 29): datetime.date(2028, 3, 14),
+    datetime.date(2028, 2, 28): datetime.date(2028, 3, 13),
+    datetime.date(2029, 2, 28): datetime.date(2029, 3, 14),
+    datetime.date(2028, 12, 31): datetime.date(2029, 1, 14),
+}
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def first_lines(message) -> dict:
+    return {item.key: item.lines[0] for section in message.sections for item in section.items}
+
+
+@pytest.mark.parametrize("on", AWKWARD_DAYS, ids=str)
+def test_the_finding_window_from_an_awkward_day(roles, on):
+    agency = AgencyFactory(name="Dinas Kabisat")
+    RoleUserFactory(username="wakil", role=Role.REPRESENTATIVE, agencies=[agency])
+    last = AWKWARD_DAYS[on]
+    late, due_today, due_last, due_after = (
+        finding(agency, due_on=day) for day in (on - ONE_DAY, on, last, last + ONE_DAY)
+    )
+    message = plans(on)["wakil"]
+    assert keys(message) == findings(late, due_today, due_last)
+    lines = first_lines(message)
+    assert lines[("finding", late.pk)].endswith("(terlambat 1 hari)")
+    assert lines[("finding", due_today.pk)].endswith("(hari ini)")
+    assert lines[("finding", due_last.pk)].endswith("(14 hari lagi)")
+
+
+@pytest.mark.parametrize(
+    ("on", "when"),
+    [
+        (datetime.date(2028, 12, 31), "59 hari lagi"),  # 31 December 2028 to 28 February 2029
+        (datetime.date(2029, 2, 28), "hari ini"),
+        (datetime.date(2029, 3, 1), "terlambat 1 hari"),
+    ],
+)
+def test_staff_are_told_of_a_surveillance_due_on_28_february_for_a_certificate_of_29_february(roles, on, when):
+    RoleUserFactory(username="staf", role=Role.STAFF)
+    iso_2015 = StandardFactory(code="ISO 9001:2015", certificates_valid_until=None, clause_set=ClauseSet.ISO_9001_2015)
+    certificate = CertificateFactory(
+        standard=iso_2015, issued_on=datetime.date(2028, 2, 29), expires_on=datetime.date(2031, 2, 28)
+    )
+    lines = first_lines(plans(on)["staf"])
+    assert lines[("audit_due", certificate.pk)] == f"Jatuh tempo: 28 Feb. 2029 ({when})"

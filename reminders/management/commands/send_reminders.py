@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from certifications.dates import EARLIEST_DAY, latest_day
 from certifications.notice import FINDING_DUE_NOTICE_DAYS
 from reminders.services import send_reminders
 
@@ -14,12 +15,17 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def parse_day(value: str) -> datetime.date:
     # fromisoformat alone also takes "20261125" and week dates; the cron line should say YYYY-MM-DD.
-    if ISO_DATE.fullmatch(value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise CommandError(f"Tanggal tidak valid: {value!r}. Tulis sebagai YYYY-MM-DD, misalnya 2026-11-25.")
+    try:
+        day = datetime.date.fromisoformat(value) if ISO_DATE.fullmatch(value) else None
+    except ValueError:  # 2026-02-30
+        day = None
+    if day is None:
+        raise CommandError(f"Tanggal tidak valid: {value!r}. Tulis sebagai YYYY-MM-DD, misalnya 2026-11-25.")
+    # The notice windows add days to it: 9999-12-31 would overflow (a traceback, not a message).
+    last = latest_day(timezone.localdate())
+    if not EARLIEST_DAY <= day <= last:
+        raise CommandError(f"Tanggal di luar rentang: {value!r}. Harus antara {EARLIEST_DAY} dan {last}.")
+    return day
 
 
 class Command(BaseCommand):
