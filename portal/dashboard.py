@@ -53,12 +53,27 @@ class Dashboard:
     audits: dict
     findings: list
     newest_record: datetime.date | None
+    membership: selectors.Membership
     # cycle.LapsingStandard per standard ending within STANDARD_END_NOTICE_DAYS of the day.
     lapsing: list = field(default_factory=list)
 
     @property
     def deadline_passed(self) -> bool:
         return self.today > self.programme.deadline
+
+    def _gap(self, day: datetime.date) -> int | None:
+        """The day's year when no record is from it or later: the figure then rests on older records."""
+        if self.newest_record is None or self.newest_record.year < day.year:
+            return day.year
+        return None
+
+    @property
+    def lead_gap(self) -> int | None:
+        return self._gap(self.day)
+
+    @property
+    def today_gap(self) -> int | None:
+        return self._gap(self.today)
 
     @property
     def data_is_stale(self) -> bool:
@@ -191,5 +206,6 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
         },
         findings=_findings(got, day),
         newest_record=state.newest_record,
+        membership=selectors.membership(programme, on=day),
         lapsing=lapsing_standard_agencies(on=day, within_days=STANDARD_END_NOTICE_DAYS),
     )

@@ -21,6 +21,7 @@ from certifications.models import (
     Finding,
     FindingGrade,
     FindingStatus,
+    Programme,
 )
 
 from ..forms.agencies import DEFAULT_SORT, PER_PAGE, AgencyRegisterForm
@@ -99,8 +100,9 @@ def agency_list(request):
     as_of = form.as_of()
     day = as_of.day
 
-    # How every agency stands on the day, whatever the search: one query.
+    # How every agency stands on the day, whatever the search: one query; the programme's target, two.
     counts = selectors.status_counts(on=day)
+    programme = Programme.objects.current()
     page = _register_page(params, day, counts, ordering=form.ordering)
     page.object_list = _label_statuses(page.object_list)
 
@@ -127,6 +129,8 @@ def agency_list(request):
             for status in AgencyStatus
         ],
         "total": sum(counts.values()),
+        "programme": programme,
+        "membership": selectors.membership(programme, on=day) if programme else None,
         "sort": {key: _sort_header(path, base, key, params["urut"]) for key in SORTABLE_COLUMNS},
         "pages": [
             {"number": number, "url": _link(path, {**base, "halaman": number}), "current": number == page.number}

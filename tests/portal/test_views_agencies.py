@@ -18,6 +18,7 @@ from tests.factories import (
     CertificateFactory,
     CertificationBodyFactory,
     FindingFactory,
+    ProgrammeFactory,
     UserFactory,
 )
 
@@ -130,6 +131,10 @@ def test_register_shows_every_agency_with_kind_and_status_in_words(client, one_o
 
 def test_on_the_deadline_the_initial_load_shows_44_certified(client, loaded):
     response = client.get(REGISTER, {"per": DAY})
+    heading = html(response).split('data-testid="summary-heading">', 1)[1].split("</h2>", 1)[0]
+    assert " ".join(heading.split()) == "45 SKPD tercatat dari 83, per 31 Desember 2013"
+    assert "Portal mencatat 45 dari 83 SKPD itu; 10 di antaranya dikenal namanya menurut sumber." in html(response)
+    assert "Seluruh" not in heading
     assert summary(response)[AgencyStatus.CERTIFIED] == 44
     # Dinas Kesehatan: no source says whether it was certified.
     assert summary(response)[AgencyStatus.NOT_YET] == 0
@@ -424,10 +429,12 @@ def test_head_is_allowed_and_writes_are_not(client, path):
 
 @pytest.mark.parametrize("rows", [3, 40])
 def test_register_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    ProgrammeFactory()
     for number in range(rows):
         certificate = CertificateFactory(agency=AgencyFactory(parent=AgencyFactory() if number % 2 else None))
         AuditFactory(agency=certificate.agency)
-    with django_assert_max_num_queries(3):
+    # The status counts, the page of agencies with its count, the programme and its members.
+    with django_assert_max_num_queries(5):
         response = client.get(REGISTER, {"per": DAY, "q": "dinas", "urut": "status"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == rows + rows // 2
