@@ -90,8 +90,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {action_label(entry.action)}: {entry.model} {entry.label}{fields}")
         if report.adopted:
             self.stdout.write(
-                _("%(count)s rekaman dari pemuat lama kini punya rekaman muatan awal.")
-                % {"count": report.adopted}
+                _("%(count)s rekaman dari pemuat lama kini punya rekaman muatan awal.") % {"count": report.adopted}
             )
         self.write_entries(
             report.listed("overwritten"), _("Ditimpa dengan nilai berkas (--reset), kolom lama -> baru:")
