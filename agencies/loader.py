@@ -1,50 +1,23 @@
-"""Loading agencies from a data file: the agency columns of a row, and upserts on natural keys.
+"""Loading agencies from a data file: the agency columns of a row, and their seeding.
 
 The agencies' half of ``manage.py load_initial_agencies`` (certifications.loader reads the
 certificate columns of the same rows and loads the rest). Every problem is reported with its
-line, column and value; nothing is written unless the whole file is good.
+line, column and value; nothing is written unless the whole file is good. What the loader
+wrote once belongs to staff: ``agencies.seeds`` keeps a rerun off their changes.
 """
 
 import csv
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from .models import Agency
+from .seeds import DataFileError, LoadedAs, Seeder
 
 REQUIRED_VALUES = ("name", "kind", "source")
 TRUE_WORDS = {"ya", "y", "true", "1", "yes"}
 FALSE_WORDS = {"tidak", "t", "false", "0", "no", ""}
-# Read by the edit history (django-simple-history) where a model keeps one.
-CHANGE_REASON = "load_initial_agencies"
-
-
-class DataFileError(Exception):
-    """A data file that cannot be loaded; ``problems`` lists every reason found."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass
-class LoadReport:
-    """What a load did, or would do: counts per model and action."""
-
-    counts: Counter = field(default_factory=Counter)
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (action, model, label)
-
-    def record(self, model: type, action: str, label: str) -> None:
-        self.counts[(model._meta.verbose_name_plural, action)] += 1
-        if action != "unchanged":
-            self.changes.append((action, str(model._meta.verbose_name), label))
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
 
 
 @dataclass(frozen=True)
@@ -133,70 +106,61 @@ class AgencyColumns:
         return agency, problems
 
 
-def describe(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items())
-    return " ".join(error.messages)
+def parents_first(rows: list[tuple[int, AgencyValues]]) -> list[tuple[int, AgencyValues]]:
+    """The rows, each after its parent when the parent is in the file too; a loop in the file is refused."""
+    in_file = {row.slug for _, row in rows}
+    ordered, placed, pending = [], set(), rows
+    while pending:
+        ready = [(line, row) for line, row in pending if row.parent_slug not in in_file or row.parent_slug in placed]
+        if not ready:
+            raise DataFileError(
+                [
+                    f"baris {line} ({row.name}), kolom parent: SKPD induk {row.parent_slug!r} "
+                    "berada di bawah SKPD ini sendiri"
+                    for line, row in pending
+                ]
+            )
+        ordered += ready
+        placed |= {row.slug for _, row in ready}
+        pending = [(line, row) for line, row in pending if row.slug not in placed]
+    return ordered
 
 
-def upsert(model, *, lookup: dict, values: dict, report: LoadReport, label: str, where: str):
-    """Create or update one row on its natural key; a row already equal is left untouched."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance, action = model(**lookup, **values), "created"
-    else:
-        changed = [key for key, value in values.items() if getattr(instance, key) != value]
-        if not changed:
-            report.record(model, "unchanged", label)
-            return instance
-        for key in changed:
-            setattr(instance, key, values[key])
-        action = "updated"
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise DataFileError([f"{where}: {describe(error)}"]) from None
-    instance._change_reason = CHANGE_REASON
-    instance.save()
-    report.record(model, action, label)
-    return instance
-
-
-def load_agencies(rows: list[tuple[int, AgencyValues]], report: LoadReport) -> dict[str, Agency]:
-    """Every row's agency by slug. Parents may come later in the file than their children:
-    agencies first, parents second."""
-    agencies = {}
-    for line, row in rows:
+def load_agencies(rows: list[tuple[int, AgencyValues]], seeder: Seeder) -> dict[str, Agency | None]:
+    """Every row's agency by the file's slug; None for one a person deleted. Parents come first."""
+    agencies: dict[str, Agency | None] = {}
+    for line, row in parents_first(rows):
+        where = f"baris {line} ({row.name})"
         values = {
+            "slug": row.slug,
             "name": row.name,
             "short_name": row.short_name,
             "kind": row.kind,
             "name_confirmed": row.name_confirmed,
             "source": row.source,
             "notes": row.notes,
+            **_parent(row, agencies, where=f"{where}, kolom parent"),
         }
-        agencies[row.slug] = upsert(
+        agencies[row.slug] = seeder.sync(
             Agency,
-            lookup={"slug": row.slug},
+            key=row.slug,
             values=values,
-            report=report,
-            label=row.slug,
-            where=f"baris {line} ({row.name})",
-        )
-    for line, row in rows:
-        where = f"baris {line} ({row.name}), kolom parent"
-        parent = None
-        if row.parent_slug:
-            parent = agencies.get(row.parent_slug) or Agency.objects.filter(slug=row.parent_slug).first()
-            if parent is None:
-                raise DataFileError([f"{where}: SKPD induk {row.parent_slug!r} tidak ada di berkas maupun basis data"])
-        # The agency itself was counted above.
-        upsert(
-            Agency,
-            lookup={"slug": row.slug},
-            values={"parent": parent},
-            report=LoadReport(),
+            # A slug a person changed is found again in the history of the loader's writes.
+            lookups=[{"slug": row.slug}, LoadedAs(slug=row.slug)],
             label=row.slug,
             where=where,
         )
     return agencies
+
+
+def _parent(row: AgencyValues, loaded: dict[str, Agency | None], *, where: str) -> dict:
+    if not row.parent_slug:
+        return {"parent": None}
+    if row.parent_slug in loaded:
+        parent = loaded[row.parent_slug]
+        # A parent a person deleted: the agency keeps whatever parent it has.
+        return {} if parent is None else {"parent": parent}
+    parent = Agency.objects.filter(slug=row.parent_slug).first()
+    if parent is None:
+        raise DataFileError([f"{where}: SKPD induk {row.parent_slug!r} tidak ada di berkas maupun basis data"])
+    return {"parent": parent}

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bandung_iso.db import has_text, require_text
@@ -291,3 +293,51 @@ class FormerName(models.Model):
     def clean(self):
         require_text(self, "source", SOURCE_REQUIRED)
         require_text(self, "name", _("Nama lama wajib diisi."))
+
+
+class SeedRecord(models.Model):
+    """What ``load_initial_agencies`` last wrote to one record, so a rerun can tell its own values from a person's.
+
+    Generic over the loaded models (``agencies.seeds``). The record is found again by
+    ``object_pk``, never by its current slug or number, which staff may change; a seed record
+    whose object is gone means staff deleted it, so it outlives the object.
+    """
+
+    model = models.CharField(
+        _("model"), max_length=100, help_text=_("Label model yang dimuat, misalnya 'agencies.agency'.")
+    )
+    key = models.CharField(
+        _("kunci alami"),
+        max_length=500,
+        help_text=_("Kunci rekaman seperti tertulis di berkas data, misalnya slug SKPD atau 'slug-skpd|standar'."),
+    )
+    object_pk = models.PositiveBigIntegerField(
+        _("id rekaman"), null=True, blank=True, help_text=_("Id rekaman yang dimuat; kosong bila tidak pernah ada.")
+    )
+    values = models.JSONField(
+        _("nilai yang dimuat"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("Setiap kolom rekaman seperti terakhir ditulis pemuat."),
+    )
+    written_at = models.DateTimeField(_("terakhir ditulis"), help_text=_("Kapan pemuat terakhir menulis rekaman ini."))
+
+    # Public pages never read it: it changes none of them (bandung_iso.public_cache.public_models).
+    derived_from_records = True
+
+    class Meta:
+        verbose_name = _("rekaman muatan awal")
+        verbose_name_plural = pgettext_lazy("plural", "rekaman muatan awal")
+        ordering = ["model", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "key"],
+                name="seedrecord_key_unique",
+                violation_error_message=_("Kunci ini sudah punya rekaman muatan awal."),
+                violation_error_code="unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.key}"

@@ -18,18 +18,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from agencies.loader import (
-    FALSE_WORDS,
-    TRUE_WORDS,
-    AgencyColumns,
-    AgencyValues,
-    DataFileError,
-    LoadReport,
-    load_agencies,
-    read_csv,
-    upsert,
-)
+from agencies.loader import FALSE_WORDS, TRUE_WORDS, AgencyColumns, AgencyValues, load_agencies, read_csv
 from agencies.models import Agency
+from agencies.seeds import DataFileError, LoadedAs, LoadReport, Seeder, model_names
 
 from .cycle import CERTIFICATE_YEARS
 from .dates import DatePrecision, add_years, period_end
@@ -267,83 +258,99 @@ def read_reference(path: Path) -> ReferenceData:
     return reference
 
 
-def _upsert_record(model, record: dict, *, key: str, where: str, report: LoadReport):
-    """Upsert one record of the reference file on its natural ``key``; unknown keys are refused."""
+def _seed_record(model, record: dict, *, key: str, where: str, seeder: Seeder):
+    """Seed one record of the reference file on its natural ``key``; unknown keys are refused."""
     names = {f.name for f in model._meta.concrete_fields} - {"id"}
     unknown = sorted(set(record) - names)
     if unknown:
         raise DataFileError([f"{where}: kunci tidak dikenal: {', '.join(unknown)}"])
     if not record.get(key):
         raise DataFileError([f"{where}.{key} wajib diisi"])
-    values = {name: value for name, value in record.items() if name != key}
-    return upsert(model, lookup={key: record[key]}, values=values, report=report, label=record[key], where=where)
+    return seeder.sync(
+        model, key=record[key], values=record, lookups=[{key: record[key]}], label=record[key], where=where
+    )
 
 
 @transaction.atomic
-def load_initial_data(*, reference: ReferenceData, rows: list[AgencyRow], dry_run: bool = False) -> LoadReport:
-    """Upsert the reference data and the agency rows on their natural keys, all or nothing.
+def load_initial_data(
+    *, reference: ReferenceData, rows: list[AgencyRow], dry_run: bool = False, reset: bool = False
+) -> LoadReport:
+    """Seed the reference data and the agency rows, all or nothing.
 
-    Natural keys: standard code, programme slug, ceremony slug, agency slug, certification
-    body name, and for a certificate its (body, number) when both are known, otherwise
-    (agency, standard) among the certificates whose number is unknown. Nothing is deleted.
-    With ``dry_run`` the same work is done and then rolled back, so the report is exact.
+    A record the loader wrote before is found again through its seed record, and left as it
+    is when a person changed or deleted it since (``agencies.seeds``), unless ``reset``.
+    Without a seed record it is looked up by natural key: standard code, programme and
+    ceremony slug, agency slug, certification body name, and for a certificate its (body,
+    number) when both are known, else its agency and standard. Nothing is deleted. With
+    ``dry_run`` the same work is done and then rolled back, so the report is exact.
     """
     report = LoadReport()
-    standards, ceremonies, programme = _load_reference(reference, rows, report)
-    agencies = load_agencies([(row.line, row.agency) for row in rows], report)
+    seeder = Seeder(report, reset=reset)
+    standards, ceremonies, programme = _load_reference(reference, rows, seeder)
+    agencies = load_agencies([(row.line, row.agency) for row in rows], seeder)
     for row in rows:
-        if row.programme_member and programme is not None:
-            _load_member(row, agencies[row.slug], programme, report)
-        if row.certificate_standard:
-            certificate = _load_certificate(row, agencies[row.slug], standards[row.certificate_standard], report)
-            if row.ceremony:
-                _link_ceremony(row, certificate, ceremonies, report)
+        if row.programme_member and programme is not None and agencies[row.slug] is not None:
+            _load_member(row, agencies[row.slug], programme, seeder)
+        if not row.certificate_standard:
+            continue
+        agency, standard = agencies[row.slug], standards[row.certificate_standard]
+        if agency is None or standard is None:
+            # A person deleted what it belongs to, so it went too: reported as kept deleted.
+            report.record(model_names(Certificate), "kept_deleted", _certificate_label(row))
+            continue
+        certificate = _load_certificate(row, agency, standard, seeder)
+        if certificate is not None and row.ceremony:
+            _link_ceremony(row, certificate, ceremonies, seeder)
     if dry_run:
         transaction.set_rollback(True)
     return report
 
 
 def _load_reference(
-    reference: ReferenceData, rows: list[AgencyRow], report: LoadReport
+    reference: ReferenceData, rows: list[AgencyRow], seeder: Seeder
 ) -> tuple[dict, dict, Programme | None]:
     """The standards (the file's, and those the rows name that are already stored), ceremonies and programme."""
     standards = {
-        record["code"]: _upsert_record(Standard, record, key="code", where=f"standards[{i}]", report=report)
+        record["code"]: _seed_record(Standard, record, key="code", where=f"standards[{i}]", seeder=seeder)
         for i, record in enumerate(reference.standards)
     }
     for code in {row.certificate_standard for row in rows} - set(standards) - {""}:
         standards[code] = Standard.objects.get(code=code)
     programme = None
     if reference.programme:
-        programme = _upsert_record(Programme, reference.programme, key="slug", where="programme", report=report)
+        programme = _seed_record(Programme, reference.programme, key="slug", where="programme", seeder=seeder)
     ceremonies = {
-        record["slug"]: _upsert_record(Ceremony, record, key="slug", where=f"ceremonies[{i}]", report=report)
+        record["slug"]: _seed_record(Ceremony, record, key="slug", where=f"ceremonies[{i}]", seeder=seeder)
         for i, record in enumerate(reference.ceremonies)
     }
     return standards, ceremonies, programme
 
 
-def _load_member(row: AgencyRow, agency: Agency, programme: Programme, report: LoadReport) -> None:
+def _load_member(row: AgencyRow, agency: Agency, programme: Programme, seeder: Seeder) -> None:
     """The row's agency counts toward the programme, for the reason its source gives."""
-    upsert(
+    seeder.sync(
         ProgrammeMember,
-        lookup={"programme": programme, "agency": agency},
-        values={"source": row.source},
-        report=report,
+        key=f"{programme.slug}|{row.slug}",
+        values={"programme": programme, "agency": agency, "source": row.source},
+        lookups=[{"programme": programme, "agency": agency}],
         label=row.slug,
         where=f"baris {row.line} ({row.name}), kolom programme_member",
     )
 
 
-def _load_certificate(row: AgencyRow, agency: Agency, standard: Standard, report: LoadReport) -> Certificate:
+def _certificate_label(row: AgencyRow) -> str:
+    return f"{row.slug} {row.certificate_standard}"
+
+
+def _load_certificate(row: AgencyRow, agency: Agency, standard: Standard, seeder: Seeder) -> Certificate | None:
     where = f"baris {row.line} ({row.name})"
     body = None
     if row.certification_body:
-        body = upsert(
+        body = seeder.sync(
             CertificationBody,
-            lookup={"name": row.certification_body},
-            values={},
-            report=report,
+            key=row.certification_body,
+            values={"name": row.certification_body},
+            lookups=[{"name__iexact": row.certification_body}],
             label=row.certification_body,
             where=f"{where}, kolom certification_body",
         )
@@ -360,35 +367,48 @@ def _load_certificate(row: AgencyRow, agency: Agency, standard: Standard, report
         "source": row.source,
         "notes": row.certificate_notes,
     }
-    lookup = _certificate_lookup(agency, standard, body, row.certificate_number)
-    values = {key: value for key, value in values.items() if key not in lookup}
-    return upsert(
+    if row.certification_body and body is None:
+        del values["body"]  # a body a person deleted: the certificate keeps the one it has
+    return seeder.sync(
         Certificate,
-        lookup=lookup,
+        key=f"{row.slug}|{row.certificate_standard}",
         values=values,
-        report=report,
-        label=f"{row.slug} {row.certificate_standard}",
+        lookups=_certificate_lookups(agency, standard, body, row.certificate_number),
+        label=_certificate_label(row),
         where=where,
     )
 
 
-def _certificate_lookup(agency: Agency, standard: Standard, body, number: str) -> dict:
-    """How a row's certificate is found among the stored ones.
+def _certificate_lookups(agency: Agency, standard: Standard, body, number: str) -> list[dict]:
+    """How a row's certificate is found among the stored ones before it has a seed record.
 
     By its number (within its body, or within the agency when the body is unknown); else by
     (agency, standard) among those whose number is unknown, which a city list that now knows
-    the number completes, not duplicates.
+    the number completes, not duplicates; else the one the loader wrote for them (its edit
+    history), though a person numbered it since; else any of the agency in that standard.
     """
-    lookup = {"agency": agency, "standard": standard, "number": ""}
-    if not number:
-        return lookup
-    natural = {"body": body, "number": number} if body is not None else {**lookup, "body": None, "number": number}
-    match = Certificate.objects.filter(**natural).first() or Certificate.objects.filter(**lookup).first()
-    return {"pk": match.pk} if match else natural
+    lookups = []
+    if number:
+        lookups.append({"body": body, "number": number} if body else {"agency": agency, "body": None, "number": number})
+    return [
+        *lookups,
+        {"agency": agency, "standard": standard, "number": ""},
+        LoadedAs(agency=agency.pk, standard=standard.pk),
+        {"agency": agency, "standard": standard},
+    ]
 
 
-def _link_ceremony(row: AgencyRow, certificate: Certificate, ceremonies: dict, report: LoadReport) -> None:
-    ceremony = ceremonies.get(row.ceremony) or Ceremony.objects.get(slug=row.ceremony)
-    if not ceremony.certificates.filter(pk=certificate.pk).exists():
-        ceremony.certificates.add(certificate)
-        report.changes.append(("linked", str(Ceremony._meta.verbose_name), f"{row.ceremony} <- {row.slug}"))
+def _link_ceremony(row: AgencyRow, certificate: Certificate, ceremonies: dict, seeder: Seeder) -> None:
+    if row.ceremony in ceremonies:
+        ceremony = ceremonies[row.ceremony]
+        if ceremony is None:
+            return  # a ceremony a person deleted, reported as such, with its links
+    else:
+        ceremony = Ceremony.objects.get(slug=row.ceremony)
+    seeder.link(
+        ceremony,
+        "certificates",
+        certificate,
+        key=f"{row.ceremony}|{row.slug}|{row.certificate_standard}",
+        label=f"{row.ceremony} <- {row.slug}",
+    )

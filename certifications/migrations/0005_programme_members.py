@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0005_unknown_status_reorganisation'),
+        ('agencies', '0006_unknown_status_reorganisation'),
         ('certifications', '0004_status_timeline'),
     ]
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('starts_on', models.DateField(blank=True, help_text='Kosongkan bila SKPD ini dihitung sejak program dimulai (tanggal pastinya tidak diketahui).', null=True, verbose_name='dihitung sejak')),
                 ('ends_on', models.DateField(blank=True, help_text='Hari terakhir SKPD ini dihitung, bila dilebur atau dibubarkan.', null=True, verbose_name='dihitung sampai')),
                 ('source', models.TextField(help_text='Sumber yang menyatakan SKPD ini termasuk program.', verbose_name='sumber')),
-                ('agency', models.ForeignKey(help_text='SKPD yang dihitung dalam target.', on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='agencies.agency', verbose_name='SKPD')),
+                ('agency', models.ForeignKey(help_text='SKPD yang dihitung dalam target.', on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='agencies.agency', verbose_name='SKPD')),
                 ('programme', models.ForeignKey(help_text='Program yang targetnya menghitung SKPD ini.', on_delete=django.db.models.deletion.CASCADE, related_name='members', to='certifications.programme', verbose_name='program')),
             ],
             options={

@@ -135,7 +135,7 @@ class ProgrammeMember(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("SKPD"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="memberships",
         help_text=_("SKPD yang dihitung dalam target."),
     )

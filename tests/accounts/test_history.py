@@ -16,6 +16,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from bandung_iso.roles import Role
 from certifications import services
 from certifications.models import Certificate, Finding
+from tests.admin_forms import as_posted
 from tests.factories import (
     AgencyFactory,
     AuditFactory,
@@ -45,21 +46,7 @@ def versions(obj):
 
 def revert_data(response) -> dict:
     """What the history form posts back when the user presses the revert button unchanged."""
-    form = response.context["adminform"].form
-    data = {"_save": "1"}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        elif isinstance(value, datetime.date):
-            data[name] = value.isoformat()
-        else:
-            data[name] = str(value)
-    return data
+    return {"_save": "1", **as_posted(response.context["adminform"].form)}
 
 
 def non_field_errors(response) -> list[str]:

@@ -368,7 +368,7 @@ def test_the_loader_rerun_is_seen_on_the_next_request(client, shared_cache):
     shipped = agency.name
     Agency.objects.filter(pk=agency.pk).update(name="Nama Sementara")
     assert "Nama Sementara" in fetched_twice(client, url).content.decode()
-    call_command("load_initial_agencies", verbosity=0)  # resets records that came from the file
+    call_command("load_initial_agencies", "--reset", verbosity=0)  # gives the file's name back
     page = get(client, url).content.decode()
     assert "Nama Sementara" not in page and shipped in page
 

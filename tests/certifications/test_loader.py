@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from agencies.models import Agency
+from agencies.models import Agency, SeedRecord
 from certifications.dates import DatePrecision
 from certifications.models import Ceremony, Certificate, CertificationBody, ClauseSet, Programme, Standard
+from tests.admin_forms import change_form_data
+from tests.factories import CertificationBodyFactory, RoleUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,7 @@ def snapshot() -> dict:
         "ceremony_links": list(Ceremony.certificates.through.objects.values_list("ceremony_id", "certificate_id")),
         "programmes": list(Programme.objects.values().order_by("pk")),
         "bodies": list(CertificationBody.objects.values().order_by("pk")),
+        "seeds": list(SeedRecord.objects.values().order_by("pk")),
     }
 
 
@@ -188,6 +192,12 @@ BAD_FILES = [
     pytest.param("duplicate_name", "baris 5, kolom name: 'dinas sosial' sudah ada di baris 2", id="duplicate-name"),
     pytest.param("no_source", "baris 3, kolom source: wajib diisi", id="missing-source"),
     pytest.param("unknown_parent", "kolom parent: SKPD induk 'tidak-ada' tidak ada", id="unknown-parent"),
+    pytest.param(
+        "parent_loop",
+        "baris 3 (Badan Kesatuan Bangsa, Perlindungan, dan Pemberdayaan Masyarakat), kolom parent: "
+        "SKPD induk 'badan-pemberdayaan-perempuan-dan-keluarga-berencana' berada di bawah SKPD ini sendiri",
+        id="parent-loop",
+    ),
     pytest.param("unknown_standard", "baris 2, kolom certificate_standard: standar 'ISO 14001'", id="unknown-standard"),
 ]
 
@@ -212,6 +222,8 @@ def make_bad(kind: str, rows: list[dict]) -> tuple[list[dict], list[str]]:
         rows[1]["source"] = ""
     elif kind == "unknown_parent":
         rows[1]["parent"] = "tidak-ada"
+    elif kind == "parent_loop":
+        rows[1]["parent"], rows[2]["parent"] = rows[2]["slug"], rows[1]["slug"]
     elif kind == "unknown_standard":
         rows[0]["certificate_standard"] = "ISO 14001"
     return rows, header
@@ -307,15 +319,16 @@ def test_reference_file_with_an_unknown_key_names_it(tmp_path):
     assert not Standard.objects.exists()
 
 
-def test_verbosity_zero_is_silent_and_two_lists_each_change():
+def test_verbosity_zero_is_silent_and_two_lists_each_change(tmp_path):
     quiet = io.StringIO()
     call_command("load_initial_agencies", verbosity=0, stdout=quiet)
     assert quiet.getvalue() == ""
     assert Agency.objects.count() == 45
-    Agency.objects.filter(slug="dinas-sosial").update(notes="diubah di shell")
+    rows = shipped_rows()
+    next(r for r in rows if r["slug"] == "dinas-sosial")["notes"] = "Catatan baru di berkas."
     loud = io.StringIO()
-    call_command("load_initial_agencies", verbosity=2, stdout=loud)
-    assert "diperbarui: SKPD dinas-sosial" in loud.getvalue()
+    call_command("load_initial_agencies", "--file", str(write_csv(tmp_path / "a.csv", rows)), verbosity=2, stdout=loud)
+    assert "diperbarui: SKPD dinas-sosial (notes)" in loud.getvalue()
 
 
 def test_the_standards_carry_their_clause_lists():
@@ -328,7 +341,12 @@ def test_the_standards_carry_their_clause_lists():
 
 def test_standards_loaded_before_the_clause_lists_get_them_on_the_next_run():
     load()
-    Standard.objects.update(clause_set="")  # as a database loaded before clause_set existed
+    # As a database loaded before clause_set existed: the column is blank, and what the loader
+    # wrote then (its seed record) had no such column.
+    Standard.objects.update(clause_set="")
+    for seed in SeedRecord.objects.filter(model="certifications.standard"):
+        del seed.values["clause_set"]
+        seed.save()
     output = load()
     assert set(Standard.objects.values_list("clause_set", flat=True)) == set(ClauseSet.values)
     assert "standar: 2 diperbarui" in output
@@ -342,3 +360,251 @@ def test_an_unknown_clause_list_in_the_reference_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match=r"standards\[1\]: clause_set: .*'iso9001_2000' bukan pilihan yang valid"):
         load("--reference", str(reference))
     assert not Standard.objects.exists()
+
+
+# Staff own the data: what staff change after a load, the next load keeps ------------------------
+
+PLACEHOLDER = "skpd-belum-teridentifikasi-01"
+PLACEHOLDER_NAME = "SKPD bersertifikat sebelumnya #01 (nama belum diketahui)"
+CEREMONY = "penyerahan-sertifikat-hotel-grand-pasundan"
+KEPT_CHANGED = "dipertahankan (diubah oleh staf sejak dimuat)"
+KEPT_DELETED = "dipertahankan (dihapus oleh staf sejak dimuat)"
+
+
+def admin_url(obj, view="change"):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}", args=[obj.pk])
+
+
+def save_in_admin(client, obj, **changes) -> None:
+    """Open ``obj``'s change form and save it with ``changes``, over HTTP as a person would."""
+    url = admin_url(obj)
+    data = {**change_form_data(client.get(url)), **changes}
+    response = client.post(url, {key: value for key, value in data.items() if value is not None})
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+
+
+@pytest.fixture
+def staff(client, roles):
+    client.force_login(RoleUserFactory(username="staf"))
+    return client
+
+
+def staff_edit(client) -> dict:
+    """A placeholder renamed (slug too), its certificate numbered, another agency's notes edited."""
+    placeholder = Agency.objects.get(slug=PLACEHOLDER)
+    certificate = placeholder.certificates.get()
+    save_in_admin(
+        client,
+        placeholder,
+        name="Dinas Perhubungan",
+        slug="dinas-perhubungan",
+        kind=Agency.Kind.DEPARTMENT,
+        **{"certificates-0-number": "QMS/0042/2012"},
+    )
+    noted = Agency.objects.get(slug="dinas-sosial")
+    save_in_admin(client, noted, notes="Diperiksa staf: nama benar menurut papan nama kantor.")
+    return {"placeholder": placeholder.pk, "certificate": certificate.pk, "noted": noted.pk}
+
+
+def test_staff_edits_in_the_admin_survive_every_rerun(staff):
+    load()
+    edited = staff_edit(staff)
+    after_staff = snapshot()
+
+    for _ in range(2):
+        output = load()
+        assert snapshot() == after_staff
+        assert (Agency.objects.count(), Certificate.objects.count()) == (45, 44)
+        assert f"SKPD: 2 {KEPT_CHANGED}" in output
+        assert "SKPD: 43 tidak berubah" in output
+        assert f"sertifikat: 1 {KEPT_CHANGED}" in output
+        assert f"  SKPD {PLACEHOLDER}: diubah oleh staf sejak dimuat" in output
+        assert f"    name: {PLACEHOLDER_NAME!r} -> 'Dinas Perhubungan'" in output
+        assert f"    slug: {PLACEHOLDER!r} -> 'dinas-perhubungan'" in output
+        assert "    kind: 'unknown' -> 'department'" in output
+        assert f"  sertifikat {PLACEHOLDER} ISO 9001:2008: diubah oleh staf sejak dimuat" in output
+        assert "    number: '' -> 'QMS/0042/2012'" in output
+        assert "  SKPD dinas-sosial: diubah oleh staf sejak dimuat" in output
+        assert "    notes: '' -> 'Diperiksa staf: nama benar" in output
+        assert "Tidak ada perubahan" in output
+    certificate = Certificate.objects.get(pk=edited["certificate"])
+    assert (certificate.agency.name, certificate.number) == ("Dinas Perhubungan", "QMS/0042/2012")
+
+
+def test_each_kept_record_is_listed_at_verbosity_two(staff):
+    load()
+    staff_edit(staff)
+    output = load("--verbosity", "2")
+    assert f"  {KEPT_CHANGED}: SKPD {PLACEHOLDER} (name, slug, kind)" in output
+    assert f"  {KEPT_CHANGED}: sertifikat {PLACEHOLDER} ISO 9001:2008 (number)" in output
+
+
+def test_a_file_change_to_a_record_staff_changed_is_not_applied(staff, tmp_path):
+    load()
+    staff_edit(staff)
+    rows = shipped_rows()
+    for row in rows:
+        if row["slug"] in (PLACEHOLDER, "dinas-sosial", "dinas-pemuda-dan-olahraga"):
+            row["notes"] = "Catatan baru di berkas."
+    output = load("--file", str(write_csv(tmp_path / "agencies.csv", rows)))
+    # The record nobody touched takes the file's change; the two staff changed do not.
+    assert Agency.objects.get(slug="dinas-pemuda-dan-olahraga").notes == "Catatan baru di berkas."
+    assert Agency.objects.get(slug="dinas-perhubungan").name == "Dinas Perhubungan"
+    assert Agency.objects.get(slug="dinas-sosial").notes.startswith("Diperiksa staf")
+    assert "SKPD: 1 diperbarui" in output
+    assert f"SKPD: 2 {KEPT_CHANGED}" in output
+
+
+def test_a_change_in_a_shell_is_a_staff_change_too():
+    load()
+    Agency.objects.filter(slug="dinas-sosial").update(is_active=False)  # not a column of the file
+    output = load()
+    assert f"SKPD: 1 {KEPT_CHANGED}" in output
+    assert "    is_active: True -> False" in output
+
+
+def test_dry_run_lists_what_is_kept_and_reset_what_it_would_overwrite(staff):
+    load()
+    staff_edit(staff)
+    before = snapshot()
+
+    kept = load("--dry-run")
+    assert f"SKPD: 2 {KEPT_CHANGED}" in kept
+    assert "    number: '' -> 'QMS/0042/2012'" in kept
+    assert snapshot() == before
+
+    would = load("--dry-run", "--reset")
+    assert "SKPD: 2 ditimpa dengan nilai berkas" in would
+    assert "sertifikat: 1 ditimpa dengan nilai berkas" in would
+    assert "Ditimpa dengan nilai berkas (--reset), kolom lama -> baru:" in would
+    assert f"    name: 'Dinas Perhubungan' -> {PLACEHOLDER_NAME!r}" in would
+    assert f"    slug: 'dinas-perhubungan' -> {PLACEHOLDER!r}" in would
+    assert "    number: 'QMS/0042/2012' -> ''" in would
+    assert "    notes: 'Diperiksa staf: nama benar" in would
+    assert "tidak ada yang disimpan" in would
+    assert snapshot() == before
+
+
+def test_reset_gives_the_file_the_last_word_and_lists_each_field(staff):
+    load()
+    edited = staff_edit(staff)
+    output = load("--reset")
+
+    placeholder = Agency.objects.get(pk=edited["placeholder"])
+    assert (placeholder.slug, placeholder.name, placeholder.kind) == (PLACEHOLDER, PLACEHOLDER_NAME, "unknown")
+    assert Certificate.objects.get(pk=edited["certificate"]).number == ""
+    assert Agency.objects.get(pk=edited["noted"]).notes == ""
+    assert (Agency.objects.count(), Certificate.objects.count()) == (45, 44)
+    assert "    number: 'QMS/0042/2012' -> ''" in output
+    assert f"    name: 'Dinas Perhubungan' -> {PLACEHOLDER_NAME!r}" in output
+    assert "Selesai: 3 perubahan disimpan." in output
+    assert "Tidak ada perubahan: basis data sudah sesuai dengan berkas." in load()
+
+
+def test_a_certificate_found_once_stays_the_same_whatever_staff_add(staff):
+    """Number, body, dates and notes typed in the certificate form: never a second certificate."""
+    load()
+    certificate = Certificate.objects.get(agency__slug=PLACEHOLDER)
+    body = CertificationBodyFactory(name="Lembaga Sertifikasi Contoh")
+    save_in_admin(
+        staff,
+        certificate,
+        body=str(body.pk),
+        number="LSC/2011/117",
+        issued_on="2011-03-14",
+        issued_precision=DatePrecision.DAY,
+        expires_on="2014-03-13",
+        expires_precision=DatePrecision.DAY,
+        notes="Nomor dari salinan sertifikat di kantor SKPD.",
+    )
+    after_staff = snapshot()
+    for _ in range(3):
+        output = load()
+        assert snapshot() == after_staff
+    assert Certificate.objects.count() == 44
+    assert Certificate.objects.filter(agency__slug=PLACEHOLDER).get().pk == certificate.pk
+    assert "    body: None -> " in output and "    number: '' -> 'LSC/2011/117'" in output
+
+
+def test_what_staff_delete_or_unlink_stays_gone(staff):
+    load()
+    ceremony = Ceremony.objects.get(slug=CEREMONY)
+    placeholder = Agency.objects.get(slug=PLACEHOLDER)
+    for record in (placeholder.certificates.get(), placeholder):  # the certificate first: it protects its agency
+        assert staff.post(admin_url(record, "delete"), {"post": "yes"}).status_code == 302
+    unlinked = ceremony.certificates.get(agency__slug="kecamatan-sukasari")
+    kept_links = [str(pk) for pk in ceremony.certificates.exclude(pk=unlinked.pk).values_list("pk", flat=True)]
+    save_in_admin(staff, ceremony, certificates=kept_links)
+    assert ceremony.certificates.count() == 8
+
+    for _ in range(2):
+        output = load()
+        assert (Agency.objects.count(), Certificate.objects.count(), ceremony.certificates.count()) == (44, 43, 8)
+        assert f"SKPD: 1 {KEPT_DELETED}" in output
+        assert f"sertifikat: 1 {KEPT_DELETED}" in output
+        assert f"upacara penyerahan – sertifikat yang diserahkan: 1 {KEPT_DELETED}" in output
+        assert f"  SKPD {PLACEHOLDER}: dihapus oleh staf sejak dimuat" in output
+        assert f"  upacara penyerahan – sertifikat yang diserahkan {CEREMONY} <- kecamatan-sukasari" in output
+
+    load("--reset")
+    assert (Agency.objects.count(), Certificate.objects.count(), ceremony.certificates.count()) == (45, 44, 9)
+    assert "Tidak ada perubahan: basis data sudah sesuai dengan berkas." in load()
+
+
+def test_a_database_loaded_by_the_old_loader_keeps_staff_edits_and_gains_no_duplicates(staff):
+    load()
+    SeedRecord.objects.all().delete()  # as the loader left a database before it kept seed records
+    edited = staff_edit(staff)
+    ceremony = Ceremony.objects.get(slug=CEREMONY)
+    unlinked = ceremony.certificates.get(agency__slug="kecamatan-sukasari")
+    ceremony.certificates.remove(unlinked)
+    after_staff = snapshot()
+
+    first = load()
+    assert {k: v for k, v in snapshot().items() if k != "seeds"} == {
+        k: v for k, v in after_staff.items() if k != "seeds"
+    }
+    assert (Agency.objects.count(), Certificate.objects.count(), ceremony.certificates.count()) == (45, 44, 8)
+    assert f"SKPD: 2 {KEPT_CHANGED}" in first
+    assert f"sertifikat: 1 {KEPT_CHANGED}" in first
+    assert f"upacara penyerahan – sertifikat yang diserahkan: 1 {KEPT_DELETED}" in first
+    assert "rekaman dari pemuat lama kini punya rekaman muatan awal" in first
+    # Every record now has its seed record, the renamed one under the file's slug.
+    assert SeedRecord.objects.filter(model="agencies.agency").count() == 45
+    assert SeedRecord.objects.get(model="agencies.agency", key=PLACEHOLDER).object_pk == edited["placeholder"]
+
+    seeded = snapshot()
+    second = load()
+    assert snapshot() == seeded
+    assert f"SKPD: 2 {KEPT_CHANGED}" in second
+    assert "pemuat lama" not in second
+
+
+def test_an_old_database_where_the_loader_already_duplicated_a_certificate_gains_no_more():
+    """The old loader made a second certificate when staff had numbered the first (44 became 45)."""
+    load()
+    SeedRecord.objects.all().delete()
+    numbered = Certificate.objects.get(agency__slug=PLACEHOLDER)
+    numbered.number = "QMS/0042/2012"
+    numbered.save()
+    duplicate = Certificate.objects.get(pk=numbered.pk)
+    duplicate.pk, duplicate.number = None, ""
+    duplicate.save()  # what the old loader's rerun did
+    for _ in range(2):
+        load()
+        assert Certificate.objects.count() == 45
+    seed = SeedRecord.objects.get(model="certifications.certificate", key=f"{PLACEHOLDER}|ISO 9001:2008")
+    assert seed.object_pk == duplicate.pk
+    assert Certificate.objects.get(pk=numbered.pk).number == "QMS/0042/2012"
+
+
+def test_an_old_database_without_edit_history_gains_no_duplicate_certificate():
+    """Loaded before the edit history existed: the agency's certificate in that standard is the loader's."""
+    load()
+    SeedRecord.objects.all().delete()
+    Certificate.history.all().delete()
+    Certificate.objects.filter(agency__slug=PLACEHOLDER).update(number="QMS/0042/2012")
+    output = load()
+    assert Certificate.objects.count() == 44
+    assert f"sertifikat: 1 {KEPT_CHANGED}" in output
+    assert Certificate.objects.get(agency__slug=PLACEHOLDER).number == "QMS/0042/2012"

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0004_english_kind_values'),
+        ('agencies', '0005_seed_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
