@@ -43,6 +43,7 @@ AGENCY_COLUMNS = (
     "source",
     "notes",
     "certificate_notes",
+    "certificate_interpretation",
 )
 
 # The written form a precision needs: the stored day is derived, never typed for less than a day.
@@ -74,6 +75,7 @@ class AgencyRow:
     ceremony: str
     certificate_notes: str
     programme_member: bool
+    certificate_interpretation: str = ""
 
     @property
     def slug(self) -> str:
@@ -157,6 +159,7 @@ def read_agencies(path: Path, *, known_standards: set[str], known_ceremonies: se
                 certification_body=value["certification_body"],
                 ceremony=value["ceremony"],
                 certificate_notes=value["certificate_notes"],
+                certificate_interpretation=value["certificate_interpretation"],
                 programme_member=member in TRUE_WORDS,
             )
         )
@@ -366,6 +369,7 @@ def _load_certificate(row: AgencyRow, agency: Agency, standard: Standard, seeder
         "expires_precision": issued.precision if issued.value else DatePrecision.UNKNOWN,
         "source": row.source,
         "notes": row.certificate_notes,
+        "interpretation": row.certificate_interpretation,
     }
     if row.certification_body and body is None:
         del values["body"]  # a body a person deleted: the certificate keeps the one it has

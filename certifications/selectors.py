@@ -9,10 +9,10 @@ record: it is "not yet certified" only when the city has said so
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, FilteredRelation, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, FilteredRelation, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from agencies.models import Agency, AgencyStatus, CertificationReport
+from agencies.models import Agency, AgencyStatus, CertificationReport, FormerName
 
 from .models import Programme, ProgrammeMember, Progress, StatusStretch
 
@@ -45,6 +45,15 @@ def with_status(queryset=None, *, on: datetime.date, only: str | None = None):
     if only in (AgencyStatus.NOT_YET, AgencyStatus.UNKNOWN):
         return annotated.filter(status=only)
     return annotated.filter(stretch_on_day__status=only)
+
+
+def with_name_on(queryset, *, on: datetime.date):
+    """``queryset`` with ``name_then``: the former name the agency went by on ``on``, or None if its current one.
+
+    A subquery inside the same query: the earliest former name still in use on that day.
+    """
+    then = FormerName.objects.filter(agency=OuterRef("pk"), used_until__gte=on).order_by("used_until", "pk")
+    return queryset.annotate(name_then=Subquery(then.values("name")[:1]))
 
 
 def status_counts(*, on: datetime.date) -> dict[str, int]:

@@ -57,7 +57,7 @@ class CertificateInline(admin.StackedInline):
             },
         ),
         (_("Perubahan status"), {"fields": CERTIFICATE_STATUS_FIELDS}),
-        (_("Sumber"), {"fields": ["source"]}),
+        (_("Sumber"), {"fields": ["source", "interpretation"]}),
     ]
 
 

@@ -111,7 +111,7 @@ class CertificateAdmin(
                 ),
             },
         ),
-        (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
+        (_("Sumber dan catatan"), {"fields": ["source", "interpretation", "notes"]}),
     ]
 
     def get_queryset(self, request):

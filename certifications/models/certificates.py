@@ -213,6 +213,14 @@ class Certificate(models.Model):
     )
     source = models.TextField(_("sumber"), help_text=_("Dari mana data sertifikat ini berasal."))
     notes = models.TextField(_("catatan"), blank=True, help_text=_("Apa yang belum diketahui atau perlu diperiksa."))
+    interpretation = models.TextField(
+        _("tafsiran"),
+        blank=True,
+        help_text=_(
+            "Bila sertifikat ini tercatat karena tafsiran atas sumber, bukan pernyataan langsungnya, jelaskan "
+            "tafsirannya di sini: halaman publik menandainya 'tafsiran' di mana pun penerimanya disebut."
+        ),
+    )
 
     objects = CertificateQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat sertifikat"))

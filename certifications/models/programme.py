@@ -77,6 +77,11 @@ class Ceremony(models.Model):
     def held_display(self) -> str:
         return format_approximate(self.held_on, self.held_precision)
 
+    @property
+    def interpreted_recipients(self) -> int:
+        """How many of its certificates are on record by an interpretation of the source (prefetch them)."""
+        return sum(1 for certificate in self.certificates.all() if certificate.interpretation)
+
     def clean(self):
         require_text(self, "source", SOURCE_REQUIRED)
         validate_approximate(self.held_on, self.held_precision, field="held_on")

@@ -22,6 +22,7 @@ from certifications.models import (
     FindingGrade,
     FindingStatus,
     Programme,
+    ProgrammeMember,
 )
 
 from ..forms.agencies import DEFAULT_SORT, PER_PAGE, AgencyRegisterForm
@@ -79,7 +80,7 @@ def _register_page(params: dict, day, counts: dict[str, int], *, ordering):
     agencies = Agency.objects.search(params["q"])
     if params["jenis"]:
         agencies = agencies.filter(kind=params["kind"])
-    listed = selectors.with_status(agencies, on=day, only=params["status"] or None)
+    listed = selectors.with_name_on(selectors.with_status(agencies, on=day, only=params["status"] or None), on=day)
     if params["q"] or params["jenis"]:
         count = listed.count() if params["status"] else agencies.count()
     else:
@@ -183,7 +184,10 @@ def agency_detail(request, slug):
     as_of = form.as_of()
     day = as_of.day
 
-    agency = get_object_or_404(selectors.with_status(Agency.objects.select_related("parent"), on=day), slug=slug)
+    agencies = Agency.objects.select_related("parent", "merged_into").prefetch_related(
+        "former_names", Prefetch("memberships", queryset=ProgrammeMember.objects.select_related("programme"))
+    )
+    agency = get_object_or_404(selectors.with_status(agencies, on=day), slug=slug)
     agency.status_label = AgencyStatus(agency.status).label
     children = _label_statuses(selectors.with_status(agency.children.all(), on=day).order_by(Lower("name"), "pk"))
     certificates = list(

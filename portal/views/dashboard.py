@@ -60,6 +60,8 @@ def about(request):
         Agency.objects.values("source").annotate(agencies=Count("pk")).order_by("-agencies", "source")
     )
     programme = Programme.objects.current()
+    # The SKPD the target counts that the portal lists by now (whatever their dates).
+    members = programme.members.values("agency").distinct().count() if programme else 0
     ceremonies = list(Ceremony.objects.all())
     context = {
         "agencies": agencies,
@@ -69,7 +71,8 @@ def about(request):
         "agency_sources": agency_sources[:sources_shown],
         "agency_sources_more": max(len(agency_sources) - sources_shown, 0),
         "programme": programme,
-        "agencies_missing": max(programme.target_agencies - agencies["total"], 0) if programme else 0,
+        "members": members,
+        "agencies_missing": max(programme.target_agencies - members, 0) if programme else 0,
         "ceremonies": ceremonies,
         "ceremonies_undated": [ceremony for ceremony in ceremonies if ceremony.held_precision != DatePrecision.DAY],
         "standards": list(Standard.objects.all()),

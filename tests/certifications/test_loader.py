@@ -95,7 +95,10 @@ def test_first_run_loads_the_sources():
     assert Certificate.objects.filter(issued_precision=DatePrecision.BY_YEAR).count() == 35
     sukasari = Agency.objects.get(slug="kecamatan-sukasari")
     assert "Tafsiran" in sukasari.notes
-    assert "tafsiran" in sukasari.certificates.get().notes
+    assert sukasari.certificates.get().interpretation.startswith("Tafsiran: artikel menulis")
+    assert [c.interpretation for c in Certificate.objects.exclude(interpretation="")] == [
+        sukasari.certificates.get().interpretation
+    ]
     assert Agency.objects.get(slug="puskesmas-margahayu-raya").parent.name == "Dinas Kesehatan"
 
     programme = Programme.objects.get()

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agencies.models import Agency, AgencyStatus, CertificationReport
+from agencies.models import Agency, AgencyEnd, AgencyStatus, CertificationReport, FormerName
 from certifications.dates import DatePrecision
 from certifications.models import Audit, Certificate, Finding
 from tests.factories import (
@@ -19,6 +19,8 @@ from tests.factories import (
     CertificationBodyFactory,
     FindingFactory,
     ProgrammeFactory,
+    ProgrammeMemberFactory,
+    StandardFactory,
     UserFactory,
 )
 
@@ -649,9 +651,85 @@ def test_agency_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
         audit = AuditFactory(agency=agency, body=certificate.body)
         FindingFactory(audit=audit, grade=Finding.Grade.values[number % 4])
         AgencyFactory(parent=agency)
-    with django_assert_max_num_queries(6):
+        FormerName.objects.create(agency=agency, name=f"Nama Lama {number}", used_until=D(2010, 1, 1), source="Uji")
+        ProgrammeMemberFactory(agency=agency)
+    # The agency with its status, former names and memberships; children, certificates with
+    # their ceremonies, audits, and the finding counts.
+    with django_assert_max_num_queries(8):
         response = client.get(agency.get_absolute_url(), {"per": DAY})
     assert response.status_code == 200
     assert len(response.context["certificates"]) == rows
     assert response.context["findings"]["total"] == rows
     assert html(response).count('data-testid="certificate"') == rows
+
+
+# What is known, and what is not --------------------------------------------------------------
+
+
+def test_an_agency_nobody_reported_on_reads_status_unknown_and_one_reported_reads_not_yet(client):
+    unknown = AgencyFactory(name="Dinas Kesehatan")
+    reported = AgencyFactory(name="Dinas Sosial", certification_reported=CertificationReport.NOT_CERTIFIED)
+    page = html(client.get(unknown.get_absolute_url()))
+    assert ">status tidak diketahui</span>" in page
+    assert "tidak ada laporan bahwa SKPD ini belum bersertifikat" in page
+    page = html(client.get(reported.get_absolute_url()))
+    assert ">belum bersertifikat</span>" in page
+    assert "Pemkot melaporkan SKPD ini belum bersertifikat" in page
+    english = html(client.get(f"/en{unknown.get_absolute_url()}"))
+    assert ">status unknown</span>" in english
+
+
+def test_former_names_show_with_their_dates_and_find_the_agency(client):
+    agency = AgencyFactory(name="Dinas Pelayanan Pajak", slug="dinas-pelayanan-pajak")
+    FormerName.objects.create(
+        agency=agency, name="Dinas Pendapatan Daerah", used_until=D(2013, 6, 30), source="Perda Kota Bandung 05/2013"
+    )
+    AgencyFactory(name="Dinas Sosial")
+    page = html(client.get(agency.get_absolute_url()))
+    former = page.split('data-testid="former-names">', 1)[1].split("</ul>", 1)[0]
+    assert "Dinas Pendapatan Daerah, dipakai sampai 30 Juni 2013" in former
+    assert "Perda Kota Bandung 05/2013" in former
+    assert names(client.get(REGISTER, {"q": "pendapatan"})) == ["Dinas Pelayanan Pajak"]
+    # On a day it went by its former name, the register says so; after it, it does not.
+    before = client.get(REGISTER, {"per": "2013-06-30", "q": "pajak"})
+    assert "pada hari itu bernama Dinas Pendapatan Daerah" in html(before)
+    after = client.get(REGISTER, {"per": "2013-07-01", "q": "pajak"})
+    assert 'data-testid="name-then"' not in html(after)
+
+
+def test_a_merged_agency_says_so_and_counts_until_its_membership_ends(client):
+    programme = ProgrammeFactory(target_agencies=83, members=[])
+    kiwari = AgencyFactory(name="RSUD Bandung Kiwari", kind=Agency.Kind.HOSPITAL, member=False)
+    rskia = AgencyFactory(
+        name="Rumah Sakit Khusus Ibu dan Anak",
+        kind=Agency.Kind.HOSPITAL,
+        ceased_on=D(2020, 1, 1),
+        ceased_how=AgencyEnd.MERGED,
+        merged_into=kiwari,
+        member=False,
+    )
+    iso_2015 = StandardFactory(code="ISO 9001:2015", published_on=D(2015, 9, 15), certificates_valid_until=None)
+    CertificateFactory(agency=rskia, standard=iso_2015, issued_on=D(2018, 1, 1), expires_on=D(2020, 12, 31))
+    ProgrammeMemberFactory(programme=programme, agency=rskia, ends_on=D(2019, 12, 31))
+    page = html(client.get(rskia.get_absolute_url()))
+    ceased = page.split('data-testid="ceased">', 1)[1].split("</p>", 1)[0]
+    assert "dilebur ke" in ceased and kiwari.get_absolute_url() in ceased and "1 Januari 2020" in ceased
+    assert "sampai 31 Desember 2019" in page.split('data-testid="membership">', 1)[1].split("</dd>", 1)[0]
+    assert ">dilebur ke SKPD lain</span>" in html(client.get(REGISTER, {"per": "2020-06-01", "q": "ibu"}))
+    assert ">dilebur ke SKPD lain</span>" not in html(client.get(REGISTER, {"per": "2019-06-01", "q": "ibu"}))
+    # It counts toward the target as it was on each day: until its membership ended.
+    assert programme.progress(on=D(2019, 12, 31)).certified == 1
+    assert programme.progress(on=D(2020, 6, 1)).certified == 0
+
+
+def test_the_ninth_recipient_is_tagged_as_an_interpretation_wherever_it_shows(client, loaded):
+    sukasari = Agency.objects.get(slug="kecamatan-sukasari")
+    for url in (sukasari.get_absolute_url(), "/upacara/penyerahan-sertifikat-hotel-grand-pasundan/"):
+        page = html(client.get(url))
+        assert page.count('data-testid="interpretation"') == 1, url
+        assert "dibaca sebagai penerima kesembilan" in page
+    dashboard = html(client.get("/", {"per": "2012-12-31"}))
+    assert "9 SKPD" in dashboard and "1 di antaranya tafsiran atas sumber" in dashboard
+    # Another recipient of the same ceremony carries no such tag.
+    satpol = html(client.get(Agency.objects.get(slug="satuan-polisi-pamong-praja").get_absolute_url()))
+    assert 'data-testid="interpretation"' not in satpol
