@@ -527,10 +527,16 @@ class TestStaffRows:
 def relational_fields():
     """Every foreign key and many-to-many of every registered model whose target admin answers autocomplete.
 
-    Django's autocomplete view takes any such field, listed in autocomplete_fields or not, and
-    answers from the target model admin's get_queryset.
+    Django's autocomplete view takes any such field, listed in autocomplete_fields or not, of any
+    model (an inline's too, registered or not), and answers from the target model admin's get_queryset.
     """
-    for model in admin.site._registry:
+    models = dict.fromkeys(
+        [
+            *admin.site._registry,
+            *(inline.model for model_admin in admin.site._registry.values() for inline in model_admin.inlines),
+        ]
+    )
+    for model in models:
         for field in model._meta.get_fields():
             if not (field.is_relation and field.concrete and (field.many_to_one or field.many_to_many)):
                 continue

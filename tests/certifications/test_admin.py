@@ -1093,9 +1093,27 @@ def programme_form(**overrides):
         "reported_precision": DatePrecision.UNKNOWN,
         "source": "RPJMD Kota Bandung",
         "notes": "",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
+
+
+def test_post_a_programme_with_its_members(staff_client):
+    agency = AgencyFactory(member=False)
+    data = programme_form(
+        **{
+            "members-TOTAL_FORMS": "1",
+            "members-0-agency": str(agency.pk),
+            "members-0-starts_on": "",
+            "members-0-ends_on": "2016-12-31",
+            "members-0-source": "Daftar SKPD Pemkot",
+        }
+    )
+    assertRedirects(staff_client.post(url(Programme, "add"), data), url(Programme, "changelist"))
+    member = Programme.objects.get().members.get()
+    assert (member.agency, member.starts_on, member.ends_on) == (agency, None, datetime.date(2016, 12, 31))
 
 
 def test_post_creates_a_programme(staff_client):
