@@ -39,7 +39,7 @@ class LoadReport:
 
     def record(self, model: type, action: str, label: str) -> None:
         self.counts[(model._meta.verbose_name_plural, action)] += 1
-        if action != "unchanged":
+        if action not in ("unchanged", "replaced"):
             self.changes.append((action, str(model._meta.verbose_name), label))
 
     @property
@@ -164,9 +164,21 @@ def upsert(model, *, lookup: dict, values: dict, report: LoadReport, label: str,
 
 def load_agencies(rows: list[tuple[int, AgencyValues]], report: LoadReport) -> dict[str, Agency]:
     """Every row's agency by slug. Parents may come later in the file than their children:
-    agencies first, parents second."""
+    agencies first, parents second.
+
+    A row whose slug is now another agency's former slug (a placeholder the city's list named,
+    through the admin's import) is that agency, left as the import made it: the file's
+    placeholder is older news, and loading it again would bring back a second, nameless copy.
+    """
     agencies = {}
+    replaced = set()
     for line, row in rows:
+        successor = Agency.objects.formerly(row.slug).first()
+        if successor is not None:
+            agencies[row.slug] = successor
+            replaced.add(row.slug)
+            report.record(Agency, "replaced", row.slug)
+            continue
         values = {
             "name": row.name,
             "short_name": row.short_name,
@@ -184,10 +196,12 @@ def load_agencies(rows: list[tuple[int, AgencyValues]], report: LoadReport) -> d
             where=f"baris {line} ({row.name})",
         )
     for line, row in rows:
+        if row.slug in replaced:
+            continue
         where = f"baris {line} ({row.name}), kolom parent"
         parent = None
         if row.parent_slug:
-            parent = agencies.get(row.parent_slug) or Agency.objects.filter(slug=row.parent_slug).first()
+            parent = agencies.get(row.parent_slug) or Agency.objects.with_slug_or_former(row.parent_slug).first()
             if parent is None:
                 raise DataFileError([f"{where}: SKPD induk {row.parent_slug!r} tidak ada di berkas maupun basis data"])
         # The agency itself was counted above.

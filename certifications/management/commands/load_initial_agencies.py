@@ -7,7 +7,13 @@ from agencies.loader import DataFileError
 from certifications.loader import load_initial_data, read_agencies, read_reference
 from certifications.models import Ceremony, Standard
 
-ACTIONS = {"created": "dibuat", "updated": "diperbarui", "unchanged": "tidak berubah", "linked": "ditautkan"}
+ACTIONS = {
+    "created": "dibuat",
+    "updated": "diperbarui",
+    "unchanged": "tidak berubah",
+    "linked": "ditautkan",
+    "replaced": "sudah digantikan lewat impor (dibiarkan)",
+}
 
 
 class Command(BaseCommand):
