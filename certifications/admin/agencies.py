@@ -16,6 +16,7 @@ from bandung_iso.roles import Role
 
 from .. import selectors
 from ..models import Certificate
+from .agency_import import AgencyImportExportMixin
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
@@ -68,7 +69,7 @@ class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
+class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
     list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "is_active"]
     search_fields = ["name", "short_name", "slug"]
@@ -78,8 +79,9 @@ class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
     # user accounts, so the user admin's autocomplete would refuse them.
     filter_horizontal = ["quality_representatives"]
     inlines = [CertificateInline]
+    readonly_fields = ["former_slug_list"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
+        (None, {"fields": ["name", "short_name", "slug", "former_slug_list", "kind", "parent"]}),
         (_("Status"), {"fields": ["is_active", "name_confirmed"]}),
         (_("Wakil manajemen SKPD"), {"fields": ["quality_representatives"]}),
         (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
@@ -99,6 +101,12 @@ class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
             )
             kwargs["form_class"] = RepresentativeChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("slug lama"))
+    def former_slug_list(self, obj):
+        # Each one's public address redirects to this agency's (agencies.former_slugs).
+        slugs = [] if obj is None or obj.pk is None else [former.slug for former in obj.former_slugs.all()]
+        return ", ".join(slugs) or "-"
 
     @admin.display(description=_("bersertifikat hari ini"), boolean=True, ordering="certified_today")
     def certified_today(self, obj):
