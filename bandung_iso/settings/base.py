@@ -207,10 +207,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # process and host sees it; nothing is written on disk) for this many seconds.
 IMPORT_UPLOAD_TIMEOUT = env.int("IMPORT_UPLOAD_TIMEOUT", default=2 * 60 * 60)
 # Larger files, or more rows, are refused before anything is read into the database: the city's
-# list is a few hundred rows, and a confirmed import must end within gunicorn's timeout.
-# nginx's client_max_body_size for the import page (deploy/nginx-bandung-iso.conf) is above it.
+# list is a few hundred rows, and a confirmed import must end within gunicorn's timeout (1,000
+# rows: about 9 s per step on PostgreSQL, docs/benchmarks.md). nginx's client_max_body_size for
+# the import page (deploy/nginx-bandung-iso.conf) is above IMPORT_MAX_BYTES.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1000)
 
 # Mail for send_reminders. EMAIL_URL: "consolemail://" prints to the console (the default,
 # for development); "smtp+tls://user:password@host:587" sends through a server.

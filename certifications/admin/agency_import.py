@@ -15,6 +15,9 @@
   that cannot be confirmed drops it at once.
 """
 
+import logging
+from contextlib import suppress
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -33,8 +36,11 @@ from import_export.forms import ExportForm, ImportForm
 
 from agencies.import_columns import COLUMNS, match_columns
 from agencies.resources import AgencyResource, shown_file_name
+from bandung_iso.cache import CACHE_ERRORS
 from bandung_iso.roles import is_programme_staff
 from bandung_iso.spreadsheets import XLSX_SIGNATURE, SafeCSV, SafeXLSX, SpreadsheetError, UploadCacheStorage
+
+logger = logging.getLogger("certifications.admin.agency_import")
 
 FORMATS = [SafeCSV, SafeXLSX]
 CONFIRM_SALT = "agencies.import.confirm"
@@ -186,8 +192,14 @@ class AgencyImportExportMixin(ImportExportMixin):
     def import_action(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        response = super().import_action(request, **kwargs)
-        self._drop_unconfirmable_upload(response)
+        try:
+            response = super().import_action(request, **kwargs)
+            self._drop_unconfirmable_upload(response)
+        except CACHE_ERRORS:
+            logger.exception("agency import: the shared cache holding uploads is unreachable")
+            return self._start_again(
+                request, gettext("Berkas tidak dapat disimpan sementara (cache tidak terjangkau).")
+            )
         return response
 
     def _drop_unconfirmable_upload(self, response) -> None:
@@ -208,7 +220,11 @@ class AgencyImportExportMixin(ImportExportMixin):
         if not confirm_form.is_valid():
             return self._start_again(request, " ".join(confirm_form.non_field_errors()))
         storage = self.get_tmp_storage_class()(name=confirm_form.cleaned_data["import_file_name"])
-        data = storage.read()
+        try:
+            data = storage.read()
+        except CACHE_ERRORS:
+            logger.exception("agency import: the shared cache holding uploads is unreachable")
+            data = None
         if data is None:
             return self._start_again(request, gettext("Berkas pratinjau ini sudah tidak tersimpan."))
         input_format = self.get_import_formats()[confirm_form.cleaned_data["format"]](encoding=self.from_encoding)
@@ -218,7 +234,8 @@ class AgencyImportExportMixin(ImportExportMixin):
             storage.remove()
             return self._start_again(request, str(error))
         result = self.process_dataset(dataset, confirm_form, request, rollback_on_validation_errors=True, **kwargs)
-        storage.remove()
+        with suppress(*CACHE_ERRORS):  # it expires anyway; the import is done
+            storage.remove()
         if result.has_errors() or result.has_validation_errors():
             return self._refused(request, result)
         return self.process_result(result, request)

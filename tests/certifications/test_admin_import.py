@@ -12,6 +12,7 @@ from pytest_django.asserts import assertRedirects
 from agencies.models import Agency, FormerSlug
 from bandung_iso.public_cache import VERSION_KEY, current_version
 from bandung_iso.roles import Role
+from bandung_iso.spreadsheets import UploadCacheStorage
 from portal.models import FigureChange
 from tests.factories import AgencyFactory, CeremonyFactory, CertificateFactory, RoleUserFactory
 from tests.spreadsheets import CHANGELIST, PROCESS, confirm, confirmable, csv_bytes, preview_rows, row, upload
@@ -278,6 +279,23 @@ def test_a_confirmed_file_cannot_be_confirmed_twice(staff, city):
     preview = upload(staff, city_file())
     confirm(staff, preview)
     before = stored()
+    response = confirm(staff, preview)
+    assert response.status_code == 302
+    assert "Berkas pratinjau ini sudah tidak tersimpan." in str(list(response.wsgi_request._messages)[-1])
+    assert stored() == before
+
+
+def test_an_unreachable_cache_is_a_message_not_a_server_error(staff, city, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")  # an OSError, as a refused connection is
+
+    preview = upload(staff, city_file())
+    monkeypatch.setattr(UploadCacheStorage, "save", unreachable)
+    monkeypatch.setattr(UploadCacheStorage, "read", unreachable)
+    before = stored()
+    response = upload(staff, city_file())
+    assert response.status_code == 302
+    assert "cache tidak terjangkau" in str(list(response.wsgi_request._messages)[-1])
     response = confirm(staff, preview)
     assert response.status_code == 302
     assert "Berkas pratinjau ini sudah tidak tersimpan." in str(list(response.wsgi_request._messages)[-1])
