@@ -227,3 +227,6 @@ class AgencyResource(resources.ModelResource):
 
     def dehydrate_replaces(self, agency):
         return ""
+
+    def after_export(self, queryset, dataset, **kwargs):
+        dataset.title = "SKPD"  # the XLSX sheet's name

@@ -102,6 +102,7 @@ def test_xlsx_cells_are_text_never_formulas(staff, agencies):
     assert cells[FORMULAS["notes"]].quotePrefix is True
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
     assert [cell.value for cell in sheet[1]] == HEADERS
+    assert sheet.title == "SKPD"
 
 
 @pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT])

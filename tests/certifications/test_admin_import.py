@@ -7,6 +7,7 @@ tests/accounts/test_permission_matrix.py.
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
+from django.core.management import call_command
 from pytest_django.asserts import assertRedirects
 
 from agencies.models import Agency, FormerSlug
@@ -15,7 +16,18 @@ from bandung_iso.roles import Role
 from bandung_iso.spreadsheets import UploadCacheStorage
 from portal.models import FigureChange
 from tests.factories import AgencyFactory, CeremonyFactory, CertificateFactory, RoleUserFactory
-from tests.spreadsheets import CHANGELIST, PROCESS, confirm, confirmable, csv_bytes, preview_rows, row, upload
+from tests.spreadsheets import (
+    CHANGELIST,
+    PROCESS,
+    confirm,
+    confirmable,
+    csv_bytes,
+    exported_rows,
+    preview_rows,
+    row,
+    upload,
+)
+from tests.spreadsheets import export as export_file
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +312,29 @@ def test_an_unreachable_cache_is_a_message_not_a_server_error(staff, city, monke
     assert response.status_code == 302
     assert "Berkas pratinjau ini sudah tidak tersimpan." in str(list(response.wsgi_request._messages)[-1])
     assert stored() == before
+
+
+def test_the_shipped_list_exported_with_a_placeholder_named_imports_as_one_merge(staff):
+    """The whole path on the shipped data: export, name #25 in the spreadsheet, import."""
+    call_command("load_initial_agencies", verbosity=0)
+    placeholder = Agency.objects.get(slug=PLACEHOLDER)
+    certificates = list(placeholder.certificates.values_list("pk", flat=True))
+    rows = exported_rows(export_file(staff))
+    for values in rows:
+        if values["slug"] == PLACEHOLDER:
+            values.update(
+                slug="dinas-perhubungan",
+                nama="Dinas Perhubungan",
+                jenis="Dinas",
+                nama_terkonfirmasi="ya",
+                sumber="Daftar SKPD Pemkot Bandung 2014",
+                menggantikan=PLACEHOLDER,
+            )
+    response = upload(staff, csv_bytes(rows))
+    actions = [action for _line, action in preview_rows(response)]
+    assert actions.count("merge") == 1 and actions.count("unchanged") == len(rows) - 1
+    confirm(staff, response)
+    merged = Agency.objects.get(pk=placeholder.pk)
+    assert (merged.slug, merged.kind) == ("dinas-perhubungan", "department")
+    assert list(merged.certificates.values_list("pk", flat=True)) == certificates
+    assert Agency.objects.count() == len(rows)
