@@ -10,8 +10,7 @@ import openpyxl
 import pytest
 
 from agencies.models import Agency
-from bandung_iso.roles import Role
-from tests.factories import AgencyFactory, RoleUserFactory
+from tests.factories import AgencyFactory
 from tests.spreadsheets import (
     CSV_FORMAT,
     HEADERS,
@@ -34,12 +33,6 @@ FORMULAS = {
 
 
 @pytest.fixture
-def staff(client, roles):
-    client.force_login(RoleUserFactory(username="staf", role=Role.STAFF))
-    return client
-
-
-@pytest.fixture
 def agencies():
     health = AgencyFactory(slug="dinas-kesehatan", name="Dinas Kesehatan", short_name="Dinkes")
     AgencyFactory(
@@ -54,8 +47,8 @@ def agencies():
     AgencyFactory(slug="dinas-kutip", name="'=sudah berkutip", notes="'-", source="'biasa")
 
 
-def test_the_export_has_the_imports_columns_and_values(staff, agencies):
-    response = export_file(staff)
+def test_the_export_has_the_imports_columns_and_values(importer, agencies):
+    response = export_file(importer)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv"
     assert response["Content-Disposition"].startswith('attachment; filename="skpd-')
@@ -76,10 +69,10 @@ def test_the_export_has_the_imports_columns_and_values(staff, agencies):
     }
 
 
-def test_csv_cells_that_would_be_formulas_start_with_a_quote(staff, agencies):
+def test_csv_cells_that_would_be_formulas_start_with_a_quote(importer, agencies):
     # Neither the admin's forms nor the import keep a leading tab: written here as a shell could.
     AgencyFactory(slug="dinas-tab", name="Dinas Tab", notes="\tdiawali tab", short_name="\rCR")
-    rows = {r["slug"]: r for r in exported_rows(export_file(staff))}
+    rows = {r["slug"]: r for r in exported_rows(export_file(importer))}
     formulas = rows["dinas-rumus"]
     assert formulas["nama"] == "'@Dinas Rumus"
     assert formulas["catatan"] == "'" + FORMULAS["notes"]
@@ -92,8 +85,8 @@ def test_csv_cells_that_would_be_formulas_start_with_a_quote(staff, agencies):
     assert rows["dinas-kesehatan"]["nama"] == "Dinas Kesehatan"
 
 
-def test_xlsx_cells_are_text_never_formulas(staff, agencies):
-    response = export_file(staff, XLSX_FORMAT)
+def test_xlsx_cells_are_text_never_formulas(importer, agencies):
+    response = export_file(importer, XLSX_FORMAT)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
@@ -106,21 +99,21 @@ def test_xlsx_cells_are_text_never_formulas(staff, agencies):
 
 
 @pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT])
-def test_an_exported_file_edited_in_one_row_imports_that_row_only(staff, agencies, file_format):
-    exported = export_file(staff, file_format).content
+def test_an_exported_file_edited_in_one_row_imports_that_row_only(importer, agencies, file_format):
+    exported = export_file(importer, file_format).content
     if file_format == CSV_FORMAT:
         edited, name = _edit_csv(exported), "skpd.csv"
     else:
         edited, name = _edit_xlsx(exported), "skpd.xlsx"
     history = {agency.slug: agency.history.count() for agency in Agency.objects.all()}
-    response = upload(staff, edited, name=name)
+    response = upload(importer, edited, name=name)
     assert sorted(action for _line, action in preview_rows(response)) == ["unchanged"] * 3 + ["update"]
     [changed] = [r for r in response.context["result"].agency_preview if r.action == "update"]
     assert (changed.slug, [(c.column, c.new) for c in changed.changes]) == (
         "puskesmas-garuda",
         [("singkatan", "Pusk. Garuda")],
     )
-    confirm(staff, response)
+    confirm(importer, response)
     for agency in Agency.objects.all():
         expected = history[agency.slug] + (agency.slug == "puskesmas-garuda")
         assert agency.history.count() == expected, agency.slug
@@ -149,16 +142,16 @@ def _edit_xlsx(content: bytes) -> bytes:
     return stream.getvalue()
 
 
-def test_the_export_follows_the_changelists_filter_and_search(staff, agencies):
-    assert [r["slug"] for r in exported_rows(export_file(staff, query="?kind__exact=health_centre"))] == [
+def test_the_export_follows_the_changelists_filter_and_search(importer, agencies):
+    assert [r["slug"] for r in exported_rows(export_file(importer, query="?kind__exact=health_centre"))] == [
         "puskesmas-garuda"
     ]
-    assert [r["slug"] for r in exported_rows(export_file(staff, query="?q=kesehatan"))] == ["dinas-kesehatan"]
+    assert [r["slug"] for r in exported_rows(export_file(importer, query="?q=kesehatan"))] == ["dinas-kesehatan"]
 
 
-def test_the_export_reads_a_fixed_number_of_queries(staff, agencies, django_assert_max_num_queries):
+def test_the_export_reads_a_fixed_number_of_queries(importer, agencies, django_assert_max_num_queries):
     for n in range(20):
         AgencyFactory(parent=Agency.objects.get(slug="dinas-kesehatan"), name=f"UPTD {n}")
     # Session, user, permissions, the rows with their parents; never one query per row.
     with django_assert_max_num_queries(8):
-        assert len(exported_rows(export_file(staff))) == 24
+        assert len(exported_rows(export_file(importer))) == 24

@@ -35,12 +35,6 @@ PLACEHOLDER = "skpd-belum-teridentifikasi-25"
 
 
 @pytest.fixture
-def staff(client, roles):
-    client.force_login(RoleUserFactory(username="staf", role=Role.STAFF))
-    return client
-
-
-@pytest.fixture
 def city():
     """Two named agencies and a placeholder with a certificate at a ceremony, as the shipped data has."""
     source = row()["sumber"]
@@ -87,10 +81,10 @@ def stored() -> dict:
     }
 
 
-def test_the_preview_says_what_each_row_will_do_and_writes_nothing(staff, city):
+def test_the_preview_says_what_each_row_will_do_and_writes_nothing(importer, city):
     before = stored()
     version = current_version()
-    response = upload(staff, city_file())
+    response = upload(importer, city_file())
     assert response.status_code == 200
     assert preview_rows(response) == [(2, "new"), (3, "update"), (4, "unchanged"), (5, "merge")]
     preview = {row.line: row for row in response.context["result"].agency_preview}
@@ -109,18 +103,18 @@ def test_the_preview_says_what_each_row_will_do_and_writes_nothing(staff, city):
     assert caches["default"].get(VERSION_KEY) == version
 
 
-def test_a_preview_leaves_nothing_even_once_its_transaction_ends(staff, city, django_capture_on_commit_callbacks):
+def test_a_preview_leaves_nothing_even_once_its_transaction_ends(importer, city, django_capture_on_commit_callbacks):
     version = current_version()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = upload(staff, city_file())
+        response = upload(importer, city_file())
     assert response.status_code == 200 and confirmable(response)
     assert callbacks == []  # rolled back: the invalidation waiting for its commit went with it
     assert caches["default"].get(VERSION_KEY) == version
 
 
-def test_confirming_applies_every_row_with_history_naming_the_file(staff, city):
+def test_confirming_applies_every_row_with_history_naming_the_file(importer, city):
     history_before = city["health"].history.count()
-    response = confirm(staff, upload(staff, city_file(), name="Daftar SKPD 2014.csv"))
+    response = confirm(importer, upload(importer, city_file(), name="Daftar SKPD 2014.csv"))
     assertRedirects(response, CHANGELIST, fetch_redirect_response=False)
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [
@@ -144,10 +138,10 @@ def test_confirming_applies_every_row_with_history_naming_the_file(staff, city):
     assert LogEntry.objects.count() == 3
 
 
-def test_a_merge_keeps_the_placeholder_its_certificates_ceremony_and_history(staff, city):
+def test_a_merge_keeps_the_placeholder_its_certificates_ceremony_and_history(importer, city):
     placeholder = city["placeholder"]
     versions = list(placeholder.history.values_list("history_id", flat=True))
-    confirm(staff, upload(staff, city_file(), name="daftar.csv"))
+    confirm(importer, upload(importer, city_file(), name="daftar.csv"))
     merged = Agency.objects.get(pk=placeholder.pk)
     assert (merged.slug, merged.name, merged.kind) == ("dinas-perhubungan", "Dinas Perhubungan", "department")
     assert (merged.name_confirmed, merged.source) == (True, "Daftar SKPD Pemkot Bandung 2014")
@@ -160,9 +154,9 @@ def test_a_merge_keeps_the_placeholder_its_certificates_ceremony_and_history(sta
     assert not Agency.objects.placeholders().filter(pk=placeholder.pk).exists()
 
 
-def test_the_placeholders_old_address_redirects_permanently(staff, city, client):
-    confirm(staff, upload(staff, city_file()))
-    staff.logout()  # the public page as a visitor sees it
+def test_the_placeholders_old_address_redirects_permanently(importer, city, client):
+    confirm(importer, upload(importer, city_file()))
+    importer.logout()  # the public page as a visitor sees it
     response = client.get(f"/skpd/{PLACEHOLDER}/?per=2013-12-31")
     assert response.status_code == 301
     assert response["Location"] == "/skpd/dinas-perhubungan/?per=2013-12-31"
@@ -172,29 +166,29 @@ def test_the_placeholders_old_address_redirects_permanently(staff, city, client)
     assert page.status_code == 200 and "Dinas Perhubungan" in page.content.decode()
 
 
-def test_a_merge_without_a_slug_takes_it_from_the_name_and_a_number_names_the_placeholder(staff, city):
+def test_a_merge_without_a_slug_takes_it_from_the_name_and_a_number_names_the_placeholder(importer, city):
     content = csv_bytes([row(nama="Badan Kepegawaian Daerah", jenis="Badan", menggantikan="#25")])
-    response = upload(staff, content)
+    response = upload(importer, content)
     assert preview_rows(response) == [(2, "merge")]
-    confirm(staff, response)
+    confirm(importer, response)
     merged = Agency.objects.get(pk=city["placeholder"].pk)
     assert (merged.slug, merged.kind) == ("badan-kepegawaian-daerah", "board")
 
 
-def test_importing_the_same_file_again_changes_nothing(staff, city):
-    confirm(staff, upload(staff, city_file()))
+def test_importing_the_same_file_again_changes_nothing(importer, city):
+    confirm(importer, upload(importer, city_file()))
     before = stored()
-    response = upload(staff, city_file())
+    response = upload(importer, city_file())
     assert preview_rows(response) == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged"), (5, "unchanged")]
-    assertRedirects(confirm(staff, response), CHANGELIST, fetch_redirect_response=False)
+    assertRedirects(confirm(importer, response), CHANGELIST, fetch_redirect_response=False)
     assert stored()["agencies"] == before["agencies"]
     assert stored()["history"] == before["history"]
 
 
-def test_a_placeholder_merged_already_is_not_merged_twice(staff, city):
-    confirm(staff, upload(staff, city_file()))
+def test_a_placeholder_merged_already_is_not_merged_twice(importer, city):
+    confirm(importer, upload(importer, city_file()))
     content = csv_bytes([row(slug="dinas-lain", nama="Dinas Lain", menggantikan=PLACEHOLDER)])
-    response = upload(staff, content)
+    response = upload(importer, content)
     assert not confirmable(response)
     [(line, column, value, message)] = [
         (r.line, p.column, p.value, p.message) for r in response.context["result"].agency_preview for p in r.problems
@@ -203,14 +197,14 @@ def test_a_placeholder_merged_already_is_not_merged_twice(staff, city):
     assert message == "SKPD sementara ini sudah digabung ke Dinas Perhubungan (slug dinas-perhubungan)."
 
 
-def test_only_placeholders_can_be_replaced(staff, city):
-    response = upload(staff, csv_bytes([row(slug="dinas-x", nama="Dinas X", menggantikan="dinas-kesehatan")]))
+def test_only_placeholders_can_be_replaced(importer, city):
+    response = upload(importer, csv_bytes([row(slug="dinas-x", nama="Dinas X", menggantikan="dinas-kesehatan")]))
     [problem] = [p for r in response.context["result"].agency_preview for p in r.problems]
     assert problem.message == "'dinas-kesehatan' bukan SKPD sementara (skpd-belum-teridentifikasi-NN)."
     assert not Agency.objects.filter(slug="dinas-x").exists()
 
 
-def test_english_headers_and_labels_are_read_too(staff, city):
+def test_english_headers_and_labels_are_read_too(importer, city):
     headers = ["Name", "Short name", "KIND", "parent", "Name-Confirmed", "source", "notes", "replaces"]
     content = csv_bytes(
         [
@@ -219,40 +213,40 @@ def test_english_headers_and_labels_are_read_too(staff, city):
         ],
         headers=headers,
     )
-    response = upload(staff, content)
+    response = upload(importer, content)
     assert preview_rows(response) == [(2, "new"), (3, "new")]
-    confirm(staff, response)
+    confirm(importer, response)
     garuda = Agency.objects.get(slug="puskesmas-garuda")
     assert (garuda.kind, garuda.parent, garuda.name_confirmed) == ("health_centre", city["health"], False)
     assert Agency.objects.get(slug="kecamatan-sukajadi").name_confirmed is True
 
 
-def test_a_column_left_out_leaves_that_field_as_it_is(staff, city):
+def test_a_column_left_out_leaves_that_field_as_it_is(importer, city):
     city["health"].notes = "Catatan staf"
     city["health"].save()
     content = csv_bytes(
         [{"slug": "dinas-kesehatan", "nama": "Dinas Kesehatan", "sumber": row()["sumber"]}], ["slug", "nama", "sumber"]
     )
-    response = upload(staff, content)
+    response = upload(importer, content)
     assert preview_rows(response) == [(2, "unchanged")]
 
 
-def test_a_parent_may_be_a_row_above_in_the_same_file(staff, city):
+def test_a_parent_may_be_a_row_above_in_the_same_file(importer, city):
     content = csv_bytes(
         [
             row(slug="dinas-sosial", nama="Dinas Sosial"),
             row(slug="uptd-panti-sosial", nama="UPTD Panti Sosial", jenis="other", induk="dinas-sosial"),
         ]
     )
-    confirm(staff, upload(staff, content))
+    confirm(importer, upload(importer, content))
     assert Agency.objects.get(slug="uptd-panti-sosial").parent.slug == "dinas-sosial"
 
 
-def test_the_confirmation_saves_nothing_when_the_data_changed_since_the_preview(staff, city):
-    preview = upload(staff, city_file())
+def test_the_confirmation_saves_nothing_when_the_data_changed_since_the_preview(importer, city):
+    preview = upload(importer, city_file())
     AgencyFactory(slug="disdik", name="dinas pendidikan")  # meanwhile, someone else added it
     before = stored()
-    response = confirm(staff, preview)
+    response = confirm(importer, preview)
     assert response.status_code == 200
     assert "Data berubah sejak pratinjau: impor dibatalkan, tidak ada yang disimpan" in response.content.decode()
     [(line, column, value, message)] = [
@@ -269,16 +263,16 @@ def test_the_confirmation_saves_nothing_when_the_data_changed_since_the_preview(
     "token",
     ["", "bukan-token", "eyJ1cGxvYWQiOiIuLi9ldGMvcGFzc3dkIn0:1tYx:palsu"],
 )
-def test_a_forged_confirmation_is_refused_and_writes_nothing(staff, city, token):
+def test_a_forged_confirmation_is_refused_and_writes_nothing(importer, city, token):
     before = stored()
-    response = staff.post(PROCESS, {"token": token})
+    response = importer.post(PROCESS, {"token": token})
     assert response.status_code == 302
     assert [str(m) for m in response.wsgi_request._messages][0].endswith("Unggah berkasnya lagi.")
     assert stored() == before
 
 
-def test_a_confirmation_made_for_another_account_is_refused(staff, city, client, roles):
-    preview = upload(staff, city_file())
+def test_a_confirmation_made_for_another_account_is_refused(importer, city, client, roles):
+    preview = upload(importer, city_file())
     other = RoleUserFactory(username="staf-lain", role=Role.STAFF)
     client.force_login(other)
     before = stored()
@@ -287,39 +281,39 @@ def test_a_confirmation_made_for_another_account_is_refused(staff, city, client,
     assert stored() == before
 
 
-def test_a_confirmed_file_cannot_be_confirmed_twice(staff, city):
-    preview = upload(staff, city_file())
-    confirm(staff, preview)
+def test_a_confirmed_file_cannot_be_confirmed_twice(importer, city):
+    preview = upload(importer, city_file())
+    confirm(importer, preview)
     before = stored()
-    response = confirm(staff, preview)
+    response = confirm(importer, preview)
     assert response.status_code == 302
     assert "Berkas pratinjau ini sudah tidak tersimpan." in str(list(response.wsgi_request._messages)[-1])
     assert stored() == before
 
 
-def test_an_unreachable_cache_is_a_message_not_a_server_error(staff, city, monkeypatch):
+def test_an_unreachable_cache_is_a_message_not_a_server_error(importer, city, monkeypatch):
     def unreachable(*args, **kwargs):
         raise ConnectionError("Redis is down")  # an OSError, as a refused connection is
 
-    preview = upload(staff, city_file())
+    preview = upload(importer, city_file())
     monkeypatch.setattr(UploadCacheStorage, "save", unreachable)
     monkeypatch.setattr(UploadCacheStorage, "read", unreachable)
     before = stored()
-    response = upload(staff, city_file())
+    response = upload(importer, city_file())
     assert response.status_code == 302
     assert "cache tidak terjangkau" in str(list(response.wsgi_request._messages)[-1])
-    response = confirm(staff, preview)
+    response = confirm(importer, preview)
     assert response.status_code == 302
     assert "Berkas pratinjau ini sudah tidak tersimpan." in str(list(response.wsgi_request._messages)[-1])
     assert stored() == before
 
 
-def test_the_shipped_list_exported_with_a_placeholder_named_imports_as_one_merge(staff):
+def test_the_shipped_list_exported_with_a_placeholder_named_imports_as_one_merge(importer):
     """The whole path on the shipped data: export, name #25 in the spreadsheet, import."""
     call_command("load_initial_agencies", verbosity=0)
     placeholder = Agency.objects.get(slug=PLACEHOLDER)
     certificates = list(placeholder.certificates.values_list("pk", flat=True))
-    rows = exported_rows(export_file(staff))
+    rows = exported_rows(export_file(importer))
     for values in rows:
         if values["slug"] == PLACEHOLDER:
             values.update(
@@ -330,10 +324,10 @@ def test_the_shipped_list_exported_with_a_placeholder_named_imports_as_one_merge
                 sumber="Daftar SKPD Pemkot Bandung 2014",
                 menggantikan=PLACEHOLDER,
             )
-    response = upload(staff, csv_bytes(rows))
+    response = upload(importer, csv_bytes(rows))
     actions = [action for _line, action in preview_rows(response)]
     assert actions.count("merge") == 1 and actions.count("unchanged") == len(rows) - 1
-    confirm(staff, response)
+    confirm(importer, response)
     merged = Agency.objects.get(pk=placeholder.pk)
     assert (merged.slug, merged.kind) == ("dinas-perhubungan", "department")
     assert list(merged.certificates.values_list("pk", flat=True)) == certificates
