@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,6 +17,12 @@ from bandung_iso.signals import SignallingQuerySet
 SOURCE_REQUIRED = _("Setiap SKPD wajib mencatat sumbernya.")
 CEASED_NEEDS_BOTH = _("Isi tanggal dan cara berakhirnya bersama-sama, atau kosongkan keduanya.")
 MERGED_INTO_ONLY_WHEN_MERGED = _("SKPD tujuan peleburan hanya diisi bila SKPD ini dilebur.")
+SLUG_TAKEN_BEFORE = _("Slug ini dulu dipakai SKPD lain dan alamat lamanya kini dialihkan ke SKPD itu; pilih slug lain.")
+# The agencies the shipped data knows only as "one of 35 certified before": their slugs are
+# skpd-belum-teridentifikasi-01 ... -35 until the city's list names them (an import merges a
+# named agency into one of them, keeping its certificates).
+PLACEHOLDER_SLUG_PATTERN = r"^skpd-belum-teridentifikasi-([0-9]+)$"  # both engines' regular expressions read it
+PLACEHOLDER_SLUG = re.compile(PLACEHOLDER_SLUG_PATTERN)
 
 
 class AgencyKind(models.TextChoices):
@@ -67,6 +75,18 @@ class AgencyQuerySet(SignallingQuerySet):
     def unconfirmed(self):
         return self.filter(name_confirmed=False)
 
+    def placeholders(self):
+        """The agencies still known only as one of the 35 certified before (see ``PLACEHOLDER_SLUG``)."""
+        return self.filter(slug__regex=PLACEHOLDER_SLUG_PATTERN)
+
+    def formerly(self, slug: str):
+        """The agency whose address was ``slug`` before (at most one)."""
+        return self.filter(former_slugs__slug=slug)
+
+    def with_slug_or_former(self, slug: str):
+        """The agency whose address is or was ``slug`` (at most one: a former slug is never reused)."""
+        return self.filter(Q(slug=slug) | Q(former_slugs__slug=slug)).distinct()
+
     def search(self, text: str):
         """Agencies whose name, short name or a former name contains ``text`` (case-insensitive); all when blank."""
         text = (text or "").strip()
@@ -99,7 +119,10 @@ class Agency(models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=200,
-        help_text=_("Bagian alamat halaman publik SKPD. Jangan diubah setelah diterbitkan: tautan lama akan putus."),
+        help_text=_(
+            "Bagian alamat halaman publik SKPD. Bila diubah, alamat lama tetap dicatat dan dialihkan ke alamat baru; "
+            "slug lama SKPD lain tidak dapat dipakai."
+        ),
     )
     kind = models.CharField(
         _("jenis"),
@@ -232,6 +255,16 @@ class Agency(models.Model):
     def get_absolute_url(self):
         return reverse("agencies:detail", kwargs={"slug": self.slug})
 
+    @property
+    def placeholder_number(self) -> int | None:
+        """NN of skpd-belum-teridentifikasi-NN, or None for an agency the sources name."""
+        match = PLACEHOLDER_SLUG.match(self.slug or "")
+        return int(match[1]) if match else None
+
+    def slug_taken_before(self) -> bool:
+        """Whether ``slug`` is a former slug of another agency (its old address redirects there)."""
+        return bool(self.slug) and FormerSlug.objects.filter(slug=self.slug).exclude(agency_id=self.pk).exists()
+
     def clean(self):
         require_text(self, "source", SOURCE_REQUIRED)
         if (self.ceased_on is None) != (not self.ceased_how):
@@ -240,6 +273,8 @@ class Agency(models.Model):
             raise ValidationError({"merged_into": MERGED_INTO_ONLY_WHEN_MERGED})
         if self.merged_into_id is not None and self.merged_into_id == self.pk:
             raise ValidationError({"merged_into": _("Sebuah SKPD tidak dapat dilebur ke dirinya sendiri.")})
+        if self.slug_taken_before():
+            raise ValidationError({"slug": SLUG_TAKEN_BEFORE})
         if self.parent_id is None or self.pk is None:
             return
         if self.parent_id == self.pk:
@@ -341,3 +376,49 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.key}"
+
+
+class FormerSlug(models.Model):
+    """A slug an agency had before: its old public address answers a permanent redirect to the new one.
+
+    Written by ``agencies.former_slugs`` whenever an agency's slug changes (admin, import,
+    shell); an agency given back an old slug loses that row. A former slug is never any
+    agency's slug again: ``Agency.clean()`` says so, and a save that tries is refused.
+    """
+
+    # Written only alongside an agency save, which the page cache and the figures already hear of.
+    derived_from_records = True
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("SKPD"),
+        on_delete=models.CASCADE,
+        related_name="former_slugs",
+    )
+    slug = models.SlugField(
+        _("slug lama"),
+        max_length=200,
+        help_text=_("Alamat lama SKPD ini; /skpd/<slug lama>/ dialihkan ke alamatnya sekarang."),
+    )
+    replaced_at = models.DateTimeField(_("diganti pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slug lama SKPD")
+        verbose_name_plural = _("slug lama SKPD")
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="former_slug_unique",
+                violation_error_message=_("Slug lama ini sudah tercatat untuk SKPD lain."),
+                violation_error_code="unique",
+            ),
+            has_text("slug", name="former_slug_has_text", message=_("Slug lama wajib diisi.")),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.agency.slug}"
+
+    def clean(self):
+        if self.slug and Agency.objects.filter(slug=self.slug).exists():
+            raise ValidationError({"slug": _("Slug ini masih dipakai sebuah SKPD; alamatnya tidak dapat dialihkan.")})

@@ -20,6 +20,7 @@ A write made outside Django (SQL in psql, a restored backup) needs
 It runs twice per write: at once, so the writer's next request (inside its transaction) is
 fresh, and again when the transaction commits, so a page another process rendered from the
 data before the commit, and kept under the token of the first call, is never read either.
+Inside ``on_commit_only()`` (an import's preview, rolled back by design) only the second runs.
 
 Only anonymous GET and HEAD requests use the cache. A request carrying a session cookie
 (staff) is answered by the view, uncached and marked private. A response is kept only if it
@@ -31,9 +32,11 @@ A cache that cannot be reached never breaks a page: the view answers as if nothi
 and the failure is logged. See docs/operations.md, "The page cache".
 """
 
+import contextvars
 import hashlib
 import logging
 import uuid
+from contextlib import contextmanager
 from functools import wraps
 
 from django.apps import apps
@@ -78,9 +81,29 @@ def invalidate() -> None:
         logger.exception("public pages NOT invalidated: the cache is unreachable")
 
 
+# Set while writes are made only to be rolled back (an import's preview): see ``on_commit_only``.
+_on_commit_only = contextvars.ContextVar("public_cache_on_commit_only", default=False)
+
+
+@contextmanager
+def on_commit_only():
+    """Writes made inside invalidate the pages only if their transaction commits.
+
+    For work run in a transaction that is rolled back on purpose (the import's preview runs
+    the whole import, then rolls it back): a version replaced at once would survive the
+    rollback and throw every kept page away for a write that never happened.
+    """
+    token = _on_commit_only.set(True)
+    try:
+        yield
+    finally:
+        _on_commit_only.reset(token)
+
+
 def data_changed(*, using: str | None = None, **kwargs) -> None:
     """Receiver of every write to data that public pages show (see ``connect_signals``)."""
-    invalidate()
+    if not _on_commit_only.get():
+        invalidate()
     transaction.on_commit(invalidate, using=using)
 
 

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    # The agency list's import and export in the admin (templates, static files).
+    "import_export",
     "axes",
     "csp",
     # django-ratelimit, with the portal's own system checks instead of its own (bandung_iso/ratelimit.py).
@@ -197,6 +199,19 @@ RATELIMIT_FAIL_OPEN = True
 
 # Edit history (django-simple-history): reasons can be long (a suspension's grounds).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The agency list's import in the admin (django-import-export; certifications/admin/agency_import.py).
+# A whole file is written in one transaction or not at all (a preview is the same run, rolled back).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Between the preview and the confirmation the uploaded file waits in the shared cache (every
+# process and host sees it; nothing is written on disk) for this many seconds.
+IMPORT_UPLOAD_TIMEOUT = env.int("IMPORT_UPLOAD_TIMEOUT", default=2 * 60 * 60)
+# Larger files, or more rows, are refused before anything is read into the database: the city's
+# list is a few hundred rows, and a confirmed import must end within gunicorn's timeout (1,000
+# rows: about 9 s per step on PostgreSQL, docs/benchmarks.md). nginx's client_max_body_size for
+# the import page (deploy/nginx-bandung-iso.conf) is above IMPORT_MAX_BYTES.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1000)
 
 # Mail for send_reminders. EMAIL_URL: "consolemail://" prints to the console (the default,
 # for development); "smtp+tls://user:password@host:587" sends through a server.

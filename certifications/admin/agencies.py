@@ -16,6 +16,7 @@ from bandung_iso.roles import Role
 
 from .. import selectors
 from ..models import Certificate, ProgrammeMember
+from .agency_import import AgencyImportExportMixin
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
@@ -86,7 +87,7 @@ class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
+class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
     list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "certification_reported", "is_active"]
     search_fields = ["name", "short_name", "slug", "former_names__name"]
@@ -96,8 +97,9 @@ class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
     # user accounts, so the user admin's autocomplete would refuse them.
     filter_horizontal = ["quality_representatives"]
     inlines = [CertificateInline, MembershipInline, FormerNameInline]
+    readonly_fields = ["former_slug_list"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "kind", "parent"]}),
+        (None, {"fields": ["name", "short_name", "slug", "former_slug_list", "kind", "parent"]}),
         (_("Status"), {"fields": ["is_active", "name_confirmed", "certification_reported"]}),
         (
             _("Peleburan atau pembubaran"),
@@ -121,6 +123,12 @@ class AgencyAdmin(SelectedIdsMixin, RowRuleHistoryAdmin):
             )
             kwargs["form_class"] = RepresentativeChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("slug lama"))
+    def former_slug_list(self, obj):
+        # Each one's public address redirects to this agency's (agencies.former_slugs).
+        slugs = [] if obj is None or obj.pk is None else [former.slug for former in obj.former_slugs.all()]
+        return ", ".join(slugs) or "-"
 
     @admin.display(description=_("bersertifikat hari ini"), boolean=True, ordering="certified_today")
     def certified_today(self, obj):

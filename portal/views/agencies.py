@@ -5,9 +5,11 @@ import datetime
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Lower
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from agencies.models import Agency, AgencyStatus
@@ -173,6 +175,16 @@ def _finding_table(agency) -> dict:
     }
 
 
+def _moved_or_404(request, slug: str):
+    """A former slug answers a permanent redirect to the agency's address today, query string kept."""
+    agency = Agency.objects.formerly(slug).first()
+    if agency is None:
+        raise Http404(gettext("SKPD ini tidak ada."))
+    query = request.META.get("QUERY_STRING", "")
+    url = agency.get_absolute_url()  # in the language of the address asked for (/en/...)
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 @require_safe
 @public_page
 def agency_detail(request, slug):
@@ -187,7 +199,9 @@ def agency_detail(request, slug):
     agencies = Agency.objects.select_related("parent", "merged_into").prefetch_related(
         "former_names", Prefetch("memberships", queryset=ProgrammeMember.objects.select_related("programme"))
     )
-    agency = get_object_or_404(selectors.with_status(agencies, on=day), slug=slug)
+    agency = selectors.with_status(agencies, on=day).filter(slug=slug).first()
+    if agency is None:
+        return _moved_or_404(request, slug)
     agency.status_label = AgencyStatus(agency.status).label
     children = _label_statuses(selectors.with_status(agency.children.all(), on=day).order_by(Lower("name"), "pk"))
     certificates = list(

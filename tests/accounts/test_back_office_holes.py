@@ -495,10 +495,31 @@ def test_the_autocomplete_search_finds_the_outside_row_for_a_superuser(client, w
 
 # --- 5. Exports ---------------------------------------------------------------------------------------
 
-# Admin exports, each with the test that puts it through this matrix. None today. An export must
-# answer only the rows of the role's rules, and (shared/pitfalls.md) prefix with ' every text cell
-# that starts with =, +, -, @, a tab or a carriage return: Excel runs such a cell as a formula.
-EXPORTS: dict[str, str] = {}
+# Admin exports, each with the test that puts it through this matrix. An export must answer only
+# the rows of the role's rules, and (shared/pitfalls.md) prefix with ' every text cell that starts
+# with =, +, -, @, a tab or a carriage return: Excel runs such a cell as a formula.
+# The agency list's import and export (django-import-export, certifications/admin/agency_import.py):
+# rows per role in tests/accounts/test_permission_matrix.py (test_each_roles_export_holds_the_rows_of_its_changelist,
+# test_export_pages, test_import_pages), formulas in tests/certifications/test_admin_export.py
+# (test_csv_cells_that_would_be_formulas_start_with_a_quote, test_xlsx_cells_are_text_never_formulas).
+AGENCY_SPREADSHEET = "tests/accounts/test_permission_matrix.py, tests/certifications/test_admin_export.py"
+EXPORTS: dict[str, str] = {
+    **{
+        f"agencies.agency: {name}": AGENCY_SPREADSHEET
+        for name in (
+            "certifications.admin.agency_import.AgencyImportExportMixin",
+            "import_export.admin.ExportMixin",
+            "import_export.admin.ImportExportMixin",
+            "import_export.admin.ImportExportMixinBase",
+            "import_export.admin.ImportMixin",
+            "import_export.mixins.BaseExportMixin",
+            "import_export.mixins.BaseImportExportMixin",
+            "import_export.mixins.BaseImportMixin",
+        )
+    },
+    "app import_export": AGENCY_SPREADSHEET,
+    "url agencies_agency_export (agencies/agency/export/)": AGENCY_SPREADSHEET,
+}
 EXPORT_WORDS = re.compile(r"export|ekspor|csv|xlsx?|unduh|download|spreadsheet", re.IGNORECASE)
 
 

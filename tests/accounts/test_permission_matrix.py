@@ -15,13 +15,18 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.urls import URLResolver, reverse
 from pytest_django.asserts import assertContains
 
+from agencies.models import Agency
 from bandung_iso.roles import Role
+from bandung_iso.spreadsheets import UploadCacheStorage
 from certifications import services
+from certifications.admin.agency_import import AgencyConfirmForm
 from certifications.models import Audit, Certificate, Finding
 from reminders.models import Reminder
+from tests import spreadsheets
 from tests.factories import (
     AgencyFactory,
     AuditFactory,
@@ -34,6 +39,9 @@ from tests.factories import (
     StandardFactory,
     UserFactory,
 )
+from tests.spreadsheets import csv_bytes
+from tests.spreadsheets import row as spreadsheet_row
+from tests.spreadsheets import upload as spreadsheet_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -582,3 +590,97 @@ def test_autocomplete_answers_only_visible_rows(client, world, role, model, fiel
         return
     assert response.status_code == 200
     assert {int(item["id"]) for item in response.json()["results"]} == expected
+
+
+# --- The agency list's import and export (django-import-export) ----------------------------------
+# django-import-export lets every staff account that reaches the admin import and export unless
+# told otherwise: here importing is for programme staff (and superusers), exporting for whoever
+# may view agencies, and an export holds the rows that role's changelist holds.
+
+IMPORTERS = {SUPERUSER, STAFF}
+EXPORTERS = {SUPERUSER, STAFF, AUDITOR}
+
+
+def agency_file() -> bytes:
+    return csv_bytes([spreadsheet_row(slug="dinas-impor", nama="Dinas Impor")])
+
+
+def waiting_uploads() -> list[str]:
+    return [key for key in caches["default"]._cache if UploadCacheStorage.CACHE_PREFIX in key]
+
+
+def forged_confirmation(user) -> dict:
+    """A confirmation as the preview would give this user: a waiting file and a token signed for them."""
+    storage = UploadCacheStorage()
+    storage.save(agency_file())
+    token = AgencyConfirmForm.sign(upload=storage.name, file_name="skpd.csv", format_index=0, user=user)
+    return {"token": token}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_import_pages(client, world, role):
+    client = world.client_for(client, role)
+    agencies = list(Agency.objects.values())
+    history = Agency.history.count()
+    confirmation = forged_confirmation(world.users.get(role, world.spare_user))
+    responses = [
+        client.get(spreadsheets.IMPORT),
+        spreadsheet_upload(client, agency_file()),
+        client.post(spreadsheets.PROCESS, confirmation),
+    ]
+    for response, url in zip(responses, (spreadsheets.IMPORT, spreadsheets.IMPORT, spreadsheets.PROCESS), strict=True):
+        if role == ANONYMOUS:
+            assert_sent_to_login(response, url)
+        elif role in IMPORTERS:
+            assert response.status_code in (200, 302), url
+        else:
+            assert response.status_code == 403, url
+    if role in IMPORTERS:
+        assert Agency.objects.filter(slug="dinas-impor").exists()  # the confirmation above was theirs
+        return
+    assert list(Agency.objects.values()) == agencies
+    assert Agency.history.count() == history
+    assert len(waiting_uploads()) == 1  # the forged one, never read; theirs was never kept
+
+
+@pytest.mark.parametrize("role", [AUDITOR, NO_GROUP])
+def test_agency_permissions_granted_by_hand_do_not_make_an_importer(client, world, role):
+    user = world.users[role]
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="agencies", codename__endswith="_agency")
+    )
+    client.force_login(user)
+    assert client.get(spreadsheets.IMPORT).status_code == 403
+    assert spreadsheet_upload(client, agency_file()).status_code == 403
+    assert client.get(spreadsheets.EXPORT).status_code == 200  # they may view agencies now
+    assert not Agency.objects.filter(slug="dinas-impor").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_export_pages(client, world, role):
+    client = world.client_for(client, role)
+    for response in (client.get(spreadsheets.EXPORT), spreadsheets.export(client)):
+        if role == ANONYMOUS:
+            assert_sent_to_login(response, spreadsheets.EXPORT)
+        else:
+            assert response.status_code == (200 if role in EXPORTERS else 403)
+
+
+@pytest.mark.parametrize("query", ["", "?kind__exact=department", "?q=kesehatan", "?name_confirmed__exact=0"])
+@pytest.mark.parametrize("role", sorted(EXPORTERS))
+def test_each_roles_export_holds_the_rows_of_its_changelist(client, world, role, query):
+    client.force_login(world.users[role])
+    AgencyFactory(slug="skpd-belum-teridentifikasi-01", name="SKPD #01", kind="unknown", name_confirmed=False)
+    changelist = client.get(spreadsheets.CHANGELIST + query)
+    listed = {agency.slug for agency in changelist.context["cl"].queryset}
+    exported = {row["slug"] for row in spreadsheets.exported_rows(spreadsheets.export(client, query=query))}
+    assert exported == listed
+    assert listed  # every query above lists something
+
+
+@pytest.mark.parametrize("role", [SUPERUSER, STAFF, AUDITOR])
+def test_the_agency_list_links_import_and_export_for_those_who_may(client, world, role):
+    client.force_login(world.users[role])
+    content = client.get(spreadsheets.CHANGELIST).content.decode()
+    assert ('class="import_link"' in content) is (role in IMPORTERS)
+    assert ('class="export_link"' in content) is (role in EXPORTERS)

@@ -333,6 +333,21 @@ def test_a_version_replaced_again_when_the_transaction_commits(transactional_db,
     assert current_version() != during
 
 
+def test_inside_on_commit_only_a_write_invalidates_when_it_commits_and_not_before(shared_cache):
+    """For work rolled back on purpose (an import's preview): a rollback leaves the version as it was."""
+    version = current_version()
+    with pytest.raises(RuntimeError), transaction.atomic(), public_cache.on_commit_only():
+        AgencyFactory()
+        assert current_version() == version
+        raise RuntimeError("rolled back")
+    assert current_version() == version
+    with public_cache.on_commit_only():
+        AgencyFactory()  # the test's own transaction never commits...
+    assert current_version() == version
+    AgencyFactory()  # ...and outside the block a write is seen at once, as before
+    assert current_version() != version
+
+
 def test_an_admin_edit_is_seen_on_the_next_request(client, shared_cache, staff_client):
     """Through real HTTP: the admin's change form, then the public page as an anonymous visitor."""
     from django.test import Client

@@ -140,6 +140,17 @@ def test_second_run_changes_nothing_and_says_so():
     assert "SKPD: 45 tidak berubah" in output
 
 
+def test_a_rerun_after_an_import_named_a_placeholder_leaves_it_as_the_import_made_it():
+    load()
+    placeholder = Agency.objects.get(slug="skpd-belum-teridentifikasi-25")
+    placeholder.slug, placeholder.name, placeholder.kind = "dinas-perhubungan", "Dinas Perhubungan", "department"
+    placeholder.save()  # as the admin's import does when a row replaces it
+    before = snapshot()
+    output = load()
+    assert snapshot() == before  # no second, nameless #25; its certificate stays the one it had
+    assert "diubah oleh staf sejak dimuat" in output and "skpd-belum-teridentifikasi-25" in output
+
+
 def test_dry_run_writes_nothing_but_reports_what_it_would_do():
     output = load("--dry-run")
     assert "SKPD: 45 dibuat" in output

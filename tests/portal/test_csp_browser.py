@@ -102,6 +102,8 @@ def admin_pages() -> list[str]:
         reverse("admin:agencies_agency_change", args=[agency.pk]),
         reverse("admin:agencies_agency_history", args=[agency.pk]),
         reverse("admin:agencies_agency_simple_history", args=[agency.pk, agency.history.latest().pk]),
+        reverse("admin:agencies_agency_import"),
+        reverse("admin:agencies_agency_export"),
     ]
     for model in admin.site._registry:
         opts = model._meta

@@ -450,6 +450,40 @@ def test_unknown_agency_is_a_404(client):
     assert client.get("/en/skpd/tidak-ada/").status_code == 404
 
 
+@pytest.fixture
+def renamed():
+    """An agency whose slug changed twice (agencies.former_slugs keeps the old ones)."""
+    agency = AgencyFactory(name="Dinas Perhubungan", slug="skpd-belum-teridentifikasi-25")
+    for slug in ("dishub", "dinas-perhubungan"):
+        agency.slug = slug
+        agency.save()
+    return agency
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/skpd/skpd-belum-teridentifikasi-25/", "/skpd/dinas-perhubungan/"),
+        ("/skpd/dishub/?per=2013-12-31", "/skpd/dinas-perhubungan/?per=2013-12-31"),
+        (
+            "/en/skpd/skpd-belum-teridentifikasi-25/?per=2013-12-31&x=1",
+            "/en/skpd/dinas-perhubungan/?per=2013-12-31&x=1",
+        ),
+    ],
+)
+def test_a_former_address_redirects_permanently_to_the_current_one(client, renamed, path, location):
+    response = client.get(path)
+    assert (response.status_code, response["Location"]) == (301, location)
+    assert client.get(location).status_code == 200
+
+
+def test_a_redirect_costs_one_query_more_than_a_404(client, renamed, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        assert client.get("/skpd/dishub/").status_code == 301
+    with django_assert_max_num_queries(2):
+        assert client.get("/skpd/tidak-pernah-ada/").status_code == 404
+
+
 def test_agency_page_shows_what_is_known(client):
     parent = AgencyFactory(name="Dinas Kesehatan", slug="dinas-kesehatan")
     agency = AgencyFactory(
