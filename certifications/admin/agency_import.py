@@ -35,10 +35,12 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm, ImportForm
 
 from agencies.import_columns import COLUMNS, match_columns
-from agencies.resources import AgencyResource, shown_file_name
+from agencies.resources import shown_file_name
 from bandung_iso.cache import CACHE_ERRORS
 from bandung_iso.roles import is_programme_staff
 from bandung_iso.spreadsheets import XLSX_SIGNATURE, SafeCSV, SafeXLSX, SpreadsheetError, UploadCacheStorage
+
+from ..agency_list import CityListResource
 
 logger = logging.getLogger("certifications.admin.agency_import")
 
@@ -135,7 +137,7 @@ class AgencyExportForm(ExportForm):
 class AgencyImportExportMixin(ImportExportMixin):
     """Import and export of the agency list for ``AgencyAdmin``; see the module's docstring."""
 
-    resource_classes = [AgencyResource]
+    resource_classes = [CityListResource]
     import_formats = export_formats = FORMATS
     import_form_class = AgencyImportForm
     confirm_form_class = AgencyConfirmForm
