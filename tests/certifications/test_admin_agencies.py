@@ -256,9 +256,9 @@ class TestQualityRepresentatives:
         CertificateFactory(agency=agency)
         # Session, user, the agency, permissions (own and group's), roles, the history link's content
         # type, the chosen representatives, the group's accounts to choose from, and the certificate
-        # inline with its parent and standard, the memberships and former names: the same for 2 and
-        # for 20 representatives.
-        with django_assert_max_num_queries(15):
+        # inline with its parent and standard, the memberships with the programmes to choose from, the
+        # former names and former slugs: the same for 2 and for 20 representatives.
+        with django_assert_max_num_queries(17):
             response = staff.get(change_url(agency))
         assert response.status_code == 200
         assert len(response.context["adminform"].form.initial["quality_representatives"]) == count

@@ -8,6 +8,7 @@ address then leads to its new page.
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from agencies.models import Agency
 from bandung_iso.roles import Role
@@ -52,7 +53,7 @@ def test_upload_preview_and_confirm_an_import(staff_page, live_server):
     page.get_by_role("button", name="Pratinjau").click()
 
     preview = page.locator("#import-preview tbody tr")
-    assert preview.count() == 2
+    expect(preview).to_have_count(2)  # waits for the preview page
     assert preview.nth(0).get_attribute("data-action") == "merge"
     assert "digabung ke SKPD sementara #25" in preview.nth(0).inner_text()
     assert preview.nth(1).get_attribute("data-action") == "new"
