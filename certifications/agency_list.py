@@ -20,20 +20,31 @@ from .models import Programme, ProgrammeMember
 
 
 class CityListResource(AgencyResource):
+    programme: Programme | None = None
+    added: list
+
+    def before_import(self, dataset, **kwargs):
+        self.programme = Programme.objects.current()  # once a file, not once a row
+        self.added = []
+        super().before_import(dataset, **kwargs)
+
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         instance.joins_programme = instance.pk is None
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
-        programme = Programme.objects.current()
-        if programme is not None and getattr(instance, "joins_programme", False):
-            ProgrammeMember.objects.create(programme=programme, agency=instance, source=instance.source)
+        if getattr(instance, "joins_programme", False):
+            self.added.append(instance)
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
-        programme = Programme.objects.current()
-        result.programme = programme
+        programme = result.programme = self.programme
+        if programme is not None and self.added and not result.has_errors() and not result.has_validation_errors():
+            # One insert for the file: the page cache and the figures hear of it once.
+            ProgrammeMember.objects.bulk_create(
+                ProgrammeMember(programme=programme, agency=agency, source=agency.source) for agency in self.added
+            )
         if programme is not None:
             result.membership = selectors.membership(programme, on=timezone.localdate())
             result.report_exceeded = selectors.report_exceeded(programme)
