@@ -388,6 +388,7 @@ def test_one_value_per_figure_and_day():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("programme")
 def test_requests_finding_the_figures_stale_at_once_rebuild_them_once(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("threads cannot share SQLite's in-memory test database; see the two-process test")
