@@ -39,15 +39,22 @@ FORM_PREFIX = "workflow"
 # --- Forms of the intermediate pages ---------------------------------------------------------
 
 
+# As every other staff form reads a day (the Indonesian locale's first input format), with ISO
+# accepted too: 03-12-2026 and 2026-12-03 are the same day here as in a change form.
+ACTION_DAY_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
+
+
 class ActionDayField(forms.DateField):
-    """A day written YYYY-MM-DD, from 1 January 1990 to today: a workflow step is never in the future."""
+    """A day written DD-MM-YYYY (or YYYY-MM-DD), from 1 January 1990 to today: a workflow step is never later."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
-        kwargs.setdefault("widget", DayInput(format="%Y-%m-%d", attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        kwargs.setdefault("input_formats", ACTION_DAY_FORMATS)
+        kwargs.setdefault(
+            "widget", DayInput(format=ACTION_DAY_FORMATS[0], attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
         super().__init__(**kwargs)
         self.error_messages["invalid"] = _(
-            "Tanggal harus berbentuk TTTT-BB-HH dan ada di kalender, misalnya 2013-12-31."
+            "Tanggal harus berbentuk HH-BB-TTTT (atau TTTT-BB-HH) dan ada di kalender, misalnya 31-12-2013."
         )
         self.error_messages["required"] = _("Isi tanggalnya.")
 
@@ -77,7 +84,7 @@ def _text_field(label, help_text, required_message):
 class CertificateStatusForm(forms.Form):
     on = ActionDayField(
         label=_("Tanggal berlaku"),
-        help_text=_("Hari perubahan status berlaku, menurut keputusan lembaga sertifikasi. Format TTTT-BB-HH."),
+        help_text=_("Hari perubahan status berlaku, menurut keputusan lembaga sertifikasi. Format HH-BB-TTTT."),
     )
     reason = _text_field(
         _("Alasan"),
@@ -92,7 +99,7 @@ class CloseFindingForm(forms.Form):
         _("Bagaimana efektivitas tindakan korektif diperiksa dan apa hasilnya."),
         _("Tulis hasil verifikasinya."),
     )
-    on = ActionDayField(label=_("Tanggal verifikasi"), help_text=_("Hari temuan ditutup. Format TTTT-BB-HH."))
+    on = ActionDayField(label=_("Tanggal verifikasi"), help_text=_("Hari temuan ditutup. Format HH-BB-TTTT."))
 
 
 class ReturnFindingForm(forms.Form):

@@ -138,7 +138,9 @@ def test_post_add_form_creates_an_agency(staff_client):
     assert agency.name_confirmed
 
 
-def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client):
+@pytest.mark.parametrize("typed", ["31-12-2012", "2012-12-31"])
+def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client, typed):
+    """A day typed as the Indonesian locale writes it (day-month-year) or as ISO: the same day."""
     standard = StandardFactory()
     data = agency_form(
         **inline_management(total=1),
@@ -146,7 +148,7 @@ def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client
             "certificates-0-standard": str(standard.pk),
             "certificates-0-body": "",
             "certificates-0-number": "",
-            "certificates-0-issued_on": "2012-12-31",
+            "certificates-0-issued_on": typed,
             "certificates-0-issued_precision": DatePrecision.ABOUT_YEAR,
             "certificates-0-expires_on": "",
             "certificates-0-expires_precision": DatePrecision.UNKNOWN,
@@ -161,6 +163,7 @@ def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client
     certificate = Certificate.objects.get()
     assert certificate.agency == Agency.objects.get()
     assert certificate.issued_display == "sekitar 2012"
+    assert certificate.issued_on == datetime.date(2012, 12, 31)
 
 
 def inline_certificate(standard, **overrides):

@@ -585,3 +585,19 @@ def test_users_without_the_delete_permission_get_no_hint(client, roles):
 
     assert client.post(delete_url(certificate), {"post": "yes"}).status_code == 403
     assert Certificate.objects.filter(pk=certificate.pk).exists()
+
+
+@pytest.mark.parametrize("typed", ["10-01-2013", "2013-01-10"])
+def test_an_action_form_takes_the_day_as_every_staff_form_does_and_iso_too(client, roles, typed):
+    """Day-month-year as in the change forms (the Indonesian locale), and YYYY-MM-DD."""
+    certificate = CertificateFactory()
+    client.force_login(RoleUserFactory())
+    page = choose(CERTIFICATES, client, "suspend_certificates", [certificate])
+    assert "Format HH-BB-TTTT." in page.content.decode()
+    response = confirm(CERTIFICATES, client, "suspend_certificates", [certificate], on=typed, reason="Alasan uji")
+    assert response.redirect_chain
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.status_changed_on) == (
+        Certificate.Status.SUSPENDED,
+        datetime.date(2013, 1, 10),
+    )
