@@ -95,10 +95,6 @@ class AgencyQuerySet(SignallingQuerySet):
         former = FormerName.objects.filter(agency=OuterRef("pk"), name__icontains=text)
         return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Exists(former))
 
-    def existing_on(self, day):
-        """The agencies that had not yet been merged or dissolved on ``day``."""
-        return self.filter(Q(ceased_on__isnull=True) | Q(ceased_on__gt=day))
-
 
 class Agency(models.Model):
     """A Satuan Kerja Perangkat Daerah (SKPD) of Pemerintah Kota Bandung."""
@@ -306,6 +302,9 @@ class FormerName(models.Model):
         help_text=_("Hari terakhir nama ini dipakai: sehari sebelum nama berikutnya berlaku."),
     )
     source = models.TextField(_("sumber"), help_text=_("Peraturan atau dokumen yang menyebut perubahan nama."))
+
+    # Bulk writes too must reach the page cache: the register shows the name an agency had on a day.
+    objects = SignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nama lama SKPD")

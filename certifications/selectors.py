@@ -9,20 +9,16 @@ record: it is "not yet certified" only when the city has said so
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, FilteredRelation, OuterRef, Q, Subquery, Value, When
+from django.db.models import CharField, Count, Exists, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from agencies.models import Agency, AgencyStatus, CertificationReport, FormerName
 
-from .models import Programme, ProgrammeMember, Progress, StatusStretch
+from .models import Programme, Progress, StatusStretch
+from .timeline import without_records_status
 
 EVERY_AGENCY = "*"  # the row of status_counts' query that counts every agency
 REPORTED_NONE = "-"  # its row that counts the agencies reported uncertified, without a stretch that day
-# Without a stretch on the day, the status is what the city reported, else unknown.
-_WITHOUT_RECORDS = Case(
-    When(certification_reported=CertificationReport.NOT_CERTIFIED, then=Value(AgencyStatus.NOT_YET)),
-    default=Value(AgencyStatus.UNKNOWN),
-)
 
 
 def with_status(queryset=None, *, on: datetime.date, only: str | None = None):
@@ -38,7 +34,7 @@ def with_status(queryset=None, *, on: datetime.date, only: str | None = None):
         "status_stretches", condition=Q(status_stretches__starts_on__lte=on, status_stretches__ends_on__gte=on)
     )
     annotated = queryset.annotate(stretch_on_day=stretch).annotate(
-        status=Coalesce("stretch_on_day__status", _WITHOUT_RECORDS, output_field=CharField())
+        status=Coalesce("stretch_on_day__status", without_records_status(), output_field=CharField())
     )
     if only is None:
         return annotated
@@ -105,7 +101,7 @@ def not_certified(queryset=None, *, on: datetime.date):
 
 def members_on(programme: Programme, *, on: datetime.date):
     """The agencies that count toward ``programme``'s target on ``on``."""
-    return Agency.objects.filter(pk__in=ProgrammeMember.objects.filter(programme=programme).on(on).values("agency"))
+    return Agency.objects.filter(pk__in=programme.member_ids(on=on))
 
 
 def troubled(*, on: datetime.date, programme: Programme | None = None):

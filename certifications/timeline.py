@@ -33,7 +33,7 @@ which of those hold for some certificate issued by D; one agency may have severa
 import datetime
 from dataclasses import asdict, dataclass
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from agencies.models import AgencyStatus, CertificationReport
 
@@ -166,6 +166,19 @@ class Stretch:
         return {"starts_on": self.starts_on, "ends_on": self.ends_on, **asdict(self.standing)}
 
 
+def _without_records(reported: str) -> str:
+    """The status of an agency with no certificate on record: what the city reported, else unknown."""
+    return AgencyStatus.NOT_YET if reported == CertificationReport.NOT_CERTIFIED else AgencyStatus.UNKNOWN
+
+
+def without_records_status() -> Case:
+    """The SQL form of ``_without_records``, over agencies (their ``certification_reported``)."""
+    return Case(
+        When(certification_reported=CertificationReport.NOT_CERTIFIED, then=Value(AgencyStatus.NOT_YET)),
+        default=Value(AgencyStatus.UNKNOWN),
+    )
+
+
 def standing_on(
     certificates: list[CertificateFacts], day: datetime.date, *, reported: str = CertificationReport.UNKNOWN
 ) -> Standing:
@@ -174,8 +187,7 @@ def standing_on(
     ``reported`` is what the city said of an agency without any certificate on record.
     """
     if not certificates:
-        reported_none = reported == CertificationReport.NOT_CERTIFIED
-        return Standing(AgencyStatus.NOT_YET if reported_none else AgencyStatus.UNKNOWN)
+        return Standing(_without_records(reported))
     issued = [c for c in certificates if c.issued_on is not None and c.issued_on <= day]
     if any(is_valid(c, day) for c in issued):
         return Standing(AgencyStatus.CERTIFIED)

@@ -268,6 +268,10 @@ class Programme(models.Model):
                 {"reported_certified": _("Jumlah bersertifikat yang dilaporkan melebihi jumlah SKPD yang dilaporkan.")}
             )
 
+    def member_ids(self, *, on: datetime.date):
+        """The ids of the agencies that count toward the target on ``on``, as a subquery."""
+        return ProgrammeMember.objects.filter(programme=self).on(on).values("agency")
+
     def progress(self, *, on: datetime.date) -> Progress:
         """Certified members against the target on ``on``, with why the others lapsed.
 
@@ -275,10 +279,9 @@ class Programme(models.Model):
         counts toward the target then (its membership holds that day). An agency outside the
         programme (a UPTD the register keeps for its own sake, say) never counts.
         """
-        members = ProgrammeMember.objects.filter(programme=self).on(on).values("agency")
         totals = (
             StatusStretch.objects.on(on)
-            .filter(agency__in=members)
+            .filter(agency__in=self.member_ids(on=on))
             .aggregate(
                 certified=Count("pk", filter=Q(status=AgencyStatus.CERTIFIED)),
                 **{name: Count("pk", filter=Q(**{name: True})) for name in REASONS},
