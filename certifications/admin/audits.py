@@ -24,7 +24,7 @@ from .workflow import FindingVerificationActionsMixin, RefuseDeleteWithFindingsM
 
 # Which form a user gets for a finding (FindingAdmin.finding_mode).
 EDIT, ANSWER, READ = "edit", "answer", "read"
-FINDING_AUDIT_FIELDS = ["audit", "clause", "grade", "description", "evidence", "due_on"]
+FINDING_AUDIT_FIELDS = ["audit", "clause", "grade", "description", "evidence", "raised_on", "due_on"]
 FINDING_ANSWER_FIELDS = ["correction", "root_cause", "corrective_action"]
 # Written only by the workflow services (and the verification actions that call them).
 FINDING_WORKFLOW_FIELDS = ["status", "action_proposed_on", "verification", "verified_by", "closed_on"]
@@ -110,7 +110,7 @@ class FindingInline(admin.TabularInline):
     form = FindingForm
     extra = 0
     show_change_link = True
-    fields = ["clause", "grade", "description", "due_on", "status", "closed_on"]
+    fields = ["clause", "grade", "description", "raised_on", "due_on", "status", "closed_on"]
     readonly_fields = ["status", "closed_on"]
 
     def get_queryset(self, request):
@@ -311,7 +311,7 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
             ]
         mode = self.finding_mode(request, obj)
         clause = "clause" if mode == EDIT else "clause_display"
-        answer = {"fields": ["due_on", *FINDING_ANSWER_FIELDS, "action_proposed_on", "status"]}
+        answer = {"fields": ["raised_on", "due_on", *FINDING_ANSWER_FIELDS, "action_proposed_on", "status"]}
         if mode == ANSWER:
             answer["description"] = _(
                 "Isi koreksi, akar masalah dan tindakan korektif, lalu simpan. Menyimpan berarti mengusulkan "

@@ -27,6 +27,7 @@ FINDING_STATUS_FITS_GRADE = _(
 ACTION_REQUIRED = _("Tindakan korektif wajib diisi sebelum temuan diusulkan selesai atau ditutup.")
 CLOSED_BEFORE_PROPOSAL = _("Tanggal penutupan tidak boleh sebelum tindakan korektif diusulkan.")
 VERIFICATION_REQUIRED = _("Temuan hanya dapat ditutup dengan hasil verifikasi dan nama pemverifikasinya.")
+DUE_BEFORE_RAISED = _("Batas waktu tidak boleh sebelum tanggal temuan disampaikan.")
 
 
 class AuditKind(models.TextChoices):
@@ -165,6 +166,11 @@ class Audit(models.Model):
                 raise ValidationError({"standard": _("Standar audit harus sama dengan standar sertifikatnya.")})
 
     @property
+    def last_day(self) -> datetime.date:
+        """The audit's last day: its closing meeting, where findings are usually handed over."""
+        return self.ends_on or self.starts_on
+
+    @property
     def clause_set(self) -> str:
         """The standard's clause list, or "" when the standard is unknown."""
         return self.standard.clause_set if self.standard_id else ""
@@ -235,6 +241,13 @@ class Finding(models.Model):
     root_cause = models.TextField(_("akar masalah"), blank=True, help_text=_("Penyebab ketidaksesuaian."))
     corrective_action = models.TextField(
         _("tindakan korektif"), blank=True, help_text=_("Tindakan untuk menghilangkan penyebabnya.")
+    )
+    # Due dates and reminders count from this day. Left empty, it is the audit's last day (the
+    # closing meeting): findings are handed over there unless the auditor says otherwise.
+    raised_on = models.DateField(
+        _("tanggal disampaikan"),
+        blank=True,
+        help_text=_("Hari temuan disampaikan kepada SKPD. Kosongkan bila pada hari terakhir audit."),
     )
     due_on = models.DateField(
         _("batas waktu"),
@@ -324,6 +337,11 @@ class Finding(models.Model):
                 violation_error_message=VERIFICATION_REQUIRED,
             ),
             models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=F("raised_on")),
+                name="finding_due_not_before_raised",
+                violation_error_message=DUE_BEFORE_RAISED,
+            ),
+            models.CheckConstraint(
                 condition=Q(closed_on__isnull=True)
                 | Q(action_proposed_on__isnull=True)
                 | Q(closed_on__gte=F("action_proposed_on")),
@@ -335,6 +353,10 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.get_grade_display()} {self.clause} — {self.audit.agency}"
 
+    def save(self, *args, **kwargs):
+        self.fill_raised_on()
+        super().save(*args, **kwargs)
+
     @property
     def clause_display(self) -> str:
         return clause_label(self.audit.clause_set, self.clause)
@@ -343,7 +365,8 @@ class Finding(models.Model):
         return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < on
 
     def clean(self):
-        errors = {}
+        self.fill_raised_on()
+        errors = self._date_errors()
         if self.status == self.Status.CLOSED and self.closed_on is None:
             errors["closed_on"] = [_("Temuan yang ditutup wajib mencatat tanggal penutupannya.")]
         if self.status != self.Status.CLOSED and self.closed_on is not None:
@@ -377,3 +400,29 @@ class Finding(models.Model):
                 ]
         if errors:
             raise ValidationError(errors)
+
+    def _known_audit(self) -> Audit | None:
+        # On the audit's add page the inline's findings hold an audit not saved yet (no id).
+        if self.audit_id or Finding.audit.is_cached(self):
+            return self.audit
+        return None
+
+    def fill_raised_on(self) -> None:
+        audit = self._known_audit()
+        if self.raised_on is None and audit is not None and audit.starts_on:
+            self.raised_on = audit.last_day
+
+    def _date_errors(self) -> dict:
+        errors = {}
+        audit = self._known_audit()
+        if self.raised_on and audit is not None and audit.starts_on and self.raised_on < audit.starts_on:
+            errors["raised_on"] = [
+                _("Temuan tidak dapat disampaikan sebelum audit dimulai (%(day)s).")
+                % {"day": audit.starts_on.strftime("%d-%m-%Y")}
+            ]
+        elif self.raised_on and self.due_on and self.due_on < self.raised_on:
+            errors["due_on"] = [
+                _("Batas waktu tidak boleh sebelum tanggal temuan disampaikan (%(day)s).")
+                % {"day": self.raised_on.strftime("%d-%m-%Y")}
+            ]
+        return errors

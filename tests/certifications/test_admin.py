@@ -860,7 +860,7 @@ class TestLeadAuditorFindingForm:
     def test_edits_what_was_found_and_reads_the_rest(self, client, auditor, finding):
         response = logged_in(client, auditor).get(url(Finding, "change", finding.pk))
         form = response.context["adminform"].form
-        assert set(form.fields) == {"audit", "clause", "grade", "description", "evidence", "due_on"}
+        assert set(form.fields) == {"audit", "clause", "grade", "description", "evidence", "raised_on", "due_on"}
 
     def test_answer_and_workflow_fields_posted_are_ignored(self, client, auditor, finding):
         data = finding_form(

@@ -239,6 +239,12 @@ CASES = [
         "finding_major_has_due_date",
     ),
     case(
+        lambda: finding(audit=AuditFactory(starts_on=D(2012, 3, 1), ends_on=D(2012, 3, 2)), due_on=D(2012, 3, 1)),
+        "due_on",
+        "Batas waktu tidak boleh sebelum tanggal temuan disampaikan (02-03-2012).",
+        "finding_due_not_before_raised",
+    ),
+    case(
         lambda: proposed(corrective_action=""),
         "corrective_action",
         "Tindakan korektif wajib diisi sebelum temuan diusulkan selesai atau ditutup.",
@@ -1088,3 +1094,23 @@ def test_displays_show_only_what_is_known():
     assert CeremonyFactory.build(held_on=None, held_precision=DatePrecision.UNKNOWN).held_display == "tidak diketahui"
     programme = ProgrammeFactory.build(reported_on=D(2013, 5, 31), reported_precision=DatePrecision.MONTH)
     assert programme.reported_display == "Mei 2013"
+
+
+# --- The day a finding is raised ---------------------------------------------------------------
+
+
+def test_a_finding_entered_without_a_raise_day_takes_the_audits_last_day():
+    audit_ = AuditFactory(starts_on=D(2026, 11, 2), ends_on=D(2026, 11, 4))
+    assert FindingFactory(audit=audit_).raised_on == D(2026, 11, 4)
+    one_day = AuditFactory(starts_on=D(2026, 11, 9), ends_on=None)
+    assert FindingFactory(audit=one_day).raised_on == D(2026, 11, 9)
+
+
+def test_a_finding_cannot_be_raised_before_its_audit_started():
+    audit_ = AuditFactory(starts_on=D(2026, 11, 2), ends_on=D(2026, 11, 4))
+    finding = FindingFactory.build(audit=audit_, raised_on=D(2026, 11, 1), due_on=D(2026, 12, 1))
+    with pytest.raises(ValidationError) as error:
+        finding.full_clean()
+    assert error.value.message_dict["raised_on"] == [
+        "Temuan tidak dapat disampaikan sebelum audit dimulai (02-11-2026)."
+    ]

@@ -1,0 +1,92 @@
+"""Migration 0007 gives every finding the day it was raised, and stops on a finding due before it.
+
+Each test migrates the test database itself (real schema, real CHECK) and leaves it migrated
+to the latest state for the tests after it.
+"""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = ("certifications", "0006_certificate_interpretation")
+AFTER = ("certifications", "0007_finding_raised_on")
+D = datetime.date
+
+
+def migrate(target):
+    """Migrate the test database to ``target`` (a list of nodes); the models as they were then."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    executor.loader.build_graph()
+    return executor.loader.project_state(target).apps
+
+
+@pytest.fixture
+def at_latest(transactional_db):
+    yield
+    executor = MigrationExecutor(connection)
+    migrate(executor.loader.graph.leaf_nodes())
+
+
+def add_audit(apps, *, starts_on, ends_on):
+    agency, _ = apps.get_model("agencies", "Agency").objects.get_or_create(
+        slug="skpd-uji-migrasi", defaults={"name": "SKPD uji migrasi", "kind": "department", "source": "uji migrasi"}
+    )
+    return apps.get_model("certifications", "Audit").objects.create(
+        agency=agency, kind="internal", starts_on=starts_on, ends_on=ends_on, status="completed"
+    )
+
+
+def add_finding(apps, audit, *, due_on, grade="minor"):
+    finding = apps.get_model("certifications", "Finding").objects.create(
+        audit=audit, clause="4.2.3", grade=grade, description="uji", status="open", due_on=due_on
+    )
+    apps.get_model("certifications", "HistoricalFinding").objects.create(
+        id=finding.pk,
+        audit_id=audit.pk,
+        clause="4.2.3",
+        grade=grade,
+        description="uji",
+        status="open",
+        due_on=due_on,
+        history_date=datetime.datetime(2026, 1, 12, tzinfo=datetime.UTC),
+        history_type="+",
+    )
+    return finding
+
+
+def test_findings_and_their_history_take_the_audits_last_day(at_latest):
+    old = migrate([BEFORE])
+    three_days = add_audit(old, starts_on=D(2026, 1, 10), ends_on=D(2026, 1, 12))
+    one_day = add_audit(old, starts_on=D(2026, 3, 2), ends_on=None)
+    first = add_finding(old, three_days, due_on=D(2026, 2, 11))
+    second = add_finding(old, one_day, due_on=None)
+
+    new = migrate([AFTER])
+
+    findings = new.get_model("certifications", "Finding").objects
+    history = new.get_model("certifications", "HistoricalFinding").objects
+    assert findings.get(pk=first.pk).raised_on == D(2026, 1, 12)
+    assert findings.get(pk=second.pk).raised_on == D(2026, 3, 2)
+    assert dict(history.values_list("id", "raised_on")) == {first.pk: D(2026, 1, 12), second.pk: D(2026, 3, 2)}
+    # The new constraint holds from here on.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        findings.filter(pk=first.pk).update(due_on=D(2026, 1, 11))
+
+
+def test_a_finding_due_before_its_audit_ended_stops_the_migration_by_name(at_latest):
+    old = migrate([BEFORE])
+    audit = add_audit(old, starts_on=D(2026, 1, 10), ends_on=D(2026, 1, 12))
+    finding = add_finding(old, audit, due_on=D(2026, 1, 11))
+
+    with pytest.raises(RuntimeError, match=rf"finding #{finding.pk}: due 2026-01-11 before .* 2026-01-12"):
+        migrate([AFTER])
+
+    # Nothing half-done: the finding is as it was, and once staff correct it the migration runs.
+    findings = old.get_model("certifications", "Finding").objects
+    assert findings.get(pk=finding.pk).due_on == D(2026, 1, 11)
+    findings.filter(pk=finding.pk).update(due_on=D(2026, 2, 11))
+    new = migrate([AFTER])
+    assert new.get_model("certifications", "Finding").objects.get(pk=finding.pk).raised_on == D(2026, 1, 12)
