@@ -7,7 +7,7 @@ from django.contrib.admin import site
 from django.core import checks
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.models import Agency, CertificationReport
 from bandung_iso.roles import Role
@@ -92,8 +92,10 @@ def test_anonymous_user_cannot_see_the_agency_list(client):
 
 def test_admin_index_is_in_indonesian(staff_client):
     response = staff_client.get(reverse("admin:index"))
-    assertContains(response, "Portal Sertifikasi SMM ISO 9001:2008 Kota Bandung")
+    assertContains(response, "Portal Sertifikasi SMM ISO 9001 Kota Bandung")
     assertContains(response, "SKPD")
+    # The portal follows the 2015 revision too: the header names no edition.
+    assertNotContains(response, "9001:2008")
 
 
 def test_changelist_shows_the_agencies(staff_client):
