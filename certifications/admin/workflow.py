@@ -24,6 +24,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bandung_iso.display import person_name
 from bandung_iso.widgets import DayInput
 
 from .. import rules, services
@@ -306,21 +307,13 @@ class CertificateStatusActionsMixin:
         if obj is None or obj.pk is None:
             return _("Belum ada: sertifikat belum disimpan.")
         records = (
-            Certificate.history.filter(id=obj.pk)
-            .order_by("history_date", "history_id")
-            .values_list(
-                "status",
-                "status_changed_on",
-                "status_reason",
-                "history_user__username",
-                "history_user__first_name",
-                "history_user__last_name",
-            )
+            Certificate.history.filter(id=obj.pk).order_by("history_date", "history_id").select_related("history_user")
         )
         changes, previous = [], CertificateStatus.ACTIVE
-        for status, changed_on, reason, username, first_name, last_name in records:
+        for record in records:
+            status, changed_on, reason = record.status, record.status_changed_on, record.status_reason
             if status != previous:
-                by = f"{first_name} {last_name}".strip() or username or gettext("tidak tercatat")
+                by = person_name(record.history_user) or gettext("tidak tercatat")
                 changes.append(
                     (
                         changed_on.isoformat() if changed_on else gettext("tanggal tidak tercatat"),

@@ -231,11 +231,15 @@ class TestQualityRepresentatives:
     def test_staff_pick_them_side_by_side_from_the_group_only(self, staff, representative):
         RoleUserFactory(username="auditor", role=Role.AUDITOR)
         UserFactory(username="warga")
+        nameless = RoleUserFactory(username="anon", first_name="", last_name="", role=Role.REPRESENTATIVE)
         response = staff.get(ADD)
         assertContains(response, "selectfilter")
         field = response.context["adminform"].form.fields["quality_representatives"]
-        assert list(field.queryset) == [representative]
-        assert [label for _, label in field.choices] == ["Rina Lestari (wakil)"]
+        # By name, as shown (the username only for an account without one), the nameless first.
+        assert list(field.queryset) == [nameless, representative]
+        assert [label for _, label in field.choices] == ["anon", "Rina Lestari"]
+        assertContains(response, ">Rina Lestari</option>")
+        assertNotContains(response, ">wakil</option>")
 
     def test_staff_link_a_representative(self, staff, representative):
         agency = AgencyFactory(name="Dinas Kesehatan", slug="dinas-kesehatan")
