@@ -280,7 +280,10 @@ class CertificateStatusActionsMixin:
             action="reinstate_certificates",
             service=services.reinstate_certificate,
             title=_("Pulihkan sertifikat"),
-            intro=_("Sertifikat yang dipulihkan berlaku lagi sejak tanggal di bawah. Hanya sertifikat yang dibekukan."),
+            intro=_(
+                "Sertifikat yang dipulihkan berlaku lagi sejak tanggal di bawah. "
+                "Hanya sertifikat yang dibekukan yang dapat dipulihkan."
+            ),
             submit=_("Pulihkan"),
             done=_("Dipulihkan: %(rows)s."),
         )
@@ -378,7 +381,7 @@ class FindingVerificationActionsMixin:
             initial={"on": timezone.localdate()},
             title=_("Verifikasi dan tutup temuan"),
             intro=_(
-                "Hanya temuan yang tindakan korektifnya sudah diusulkan SKPD dapat ditutup, oleh ketua auditor "
+                "Hanya temuan yang tindakan korektifnya sudah diusulkan SKPD yang dapat ditutup, oleh ketua auditor "
                 "auditnya atau staf program. Anda dicatat sebagai pemverifikasi."
             ),
             submit=_("Verifikasi dan tutup"),
@@ -405,7 +408,7 @@ class FindingVerificationActionsMixin:
             title=_("Kembalikan temuan ke SKPD"),
             intro=_(
                 "Temuan yang dikembalikan terbuka lagi dan SKPD perlu mengusulkan tindakan korektif baru. "
-                "Hanya temuan dengan tindakan diusulkan."
+                "Hanya temuan yang tindakan korektifnya sudah diusulkan yang dapat dikembalikan."
             ),
             submit=_("Kembalikan ke SKPD"),
             apply=lambda finding, data: services.return_finding(
