@@ -4,13 +4,15 @@ Forged input refused by name instead of a server error (``SafeInitialDataMixin``
 ``SelectedIdsMixin``), a model's errors shown on its form (``ModelErrorsForm``,
 ``add_model_errors``), a yes/no list filter about today (``YesNoListFilter``), and an edit
 history under the same row rules as the change pages (``RowRuleHistoryAdmin``, rendered with
-``admin/history_list.html`` from bandung_iso/templates). Infrastructure: it imports no app.
+``admin/history_list.html`` from bandung_iso/templates) whose changes read as labels, and people
+by name in every user picker (``PeopleByNameMixin``). Infrastructure: it imports no app.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404
@@ -22,7 +24,11 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
+
+from .display import PeopleChoiceField, PersonChoiceField, field_value
 
 # --- Forged input: a message or an empty field, never a server error --------------------------
 
@@ -151,6 +157,27 @@ class YesNoListFilter(admin.SimpleListFilter):
         raise NotImplementedError
 
 
+# --- People by name ------------------------------------------------------------------------------
+
+
+def _is_user_relation(db_field) -> bool:
+    return issubclass(db_field.remote_field.model, AbstractBaseUser)
+
+
+class PeopleByNameMixin:
+    """Every picker of users lists them by full name (``display.person_name``), not by username."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if _is_user_relation(db_field):
+            kwargs.setdefault("form_class", PersonChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if _is_user_relation(db_field):
+            kwargs.setdefault("form_class", PeopleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 # --- Edit history (django-simple-history) under the row rules ----------------------------------
 # django-simple-history looks the object up by its primary key alone, falls back to the last
 # historical record when the row is out of ``get_queryset``, and saves whatever the revert form
@@ -159,7 +186,27 @@ class YesNoListFilter(admin.SimpleListFilter):
 # reverting to it needs the change permission on the row as it is today.
 
 
-class RowRuleHistoryAdmin(SafeInitialDataMixin, SimpleHistoryAdmin):
+class LabelledChangesHelper(HistoricalRecordContextHelper):
+    """The history's changes as people read them: labels, "ya"/"tidak", names, local dates."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        value = super().prepare_delta_change_value(change, value)
+        if field.many_to_many:
+            return field_value(field, [_present(item) for item in value])
+        return field_value(field, _present(value))
+
+
+def _present(value):
+    """A row simple_history could not find (``DeletedObject``) as a reader sees it: nothing, or a deleted row."""
+    if not isinstance(value, DeletedObject):
+        return value
+    if value.pk is None:  # an empty foreign key
+        return None
+    return gettext("%(model)s #%(pk)s (sudah dihapus)") % {"model": value.model._meta.verbose_name, "pk": value.pk}
+
+
+class RowRuleHistoryAdmin(PeopleByNameMixin, SafeInitialDataMixin, SimpleHistoryAdmin):
     """SimpleHistoryAdmin whose history list, history form and revert obey ``get_queryset``.
 
     A revert is a change like any other: it must pass ``full_clean()``, it may change only the
@@ -174,6 +221,9 @@ class RowRuleHistoryAdmin(SafeInitialDataMixin, SimpleHistoryAdmin):
     history_workflow_refusal = _(
         "Versi ini mengubah %(fields)s, yang hanya berubah melalui tindakan alur kerja. Tidak ada yang disimpan."
     )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledChangesHelper(self.model, historical_record)
 
     def _row_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from bandung_iso import health
 from bandung_iso.ratelimit import limit_admin_login
 
-admin.site.site_header = _("Portal Sertifikasi SMM ISO 9001:2008 Kota Bandung")
+# ISO 9001 without its year: the agencies hold 2008 and 2015 certificates alike.
+admin.site.site_header = _("Portal Sertifikasi SMM ISO 9001 Kota Bandung")
 admin.site.site_title = _("Portal ISO Kota Bandung")
 admin.site.index_title = _("Pengelolaan data sertifikasi SKPD")
 # Per-address rate limit on every request to /admin/login/ (before admin.site.urls reads it);

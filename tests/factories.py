@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from bandung_iso.roles import Role
+from certifications import services
 from certifications.dates import DatePrecision
 from certifications.models import (
     Audit,
@@ -210,3 +211,22 @@ class CurrentCertificateFactory(CertificateFactory):
     )
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=730))
+
+
+def closed_finding(*, auditor, **representative) -> Finding:
+    """A minor finding of ``auditor``'s audit through the whole workflow, as its services take it:
+    answered on 20 March 2012 by the agency's representative (``RoleUserFactory(**representative)``),
+    verified and closed by ``auditor`` on 2 April."""
+    finding = FindingFactory(audit__lead_auditor=auditor)
+    representative = RoleUserFactory(**representative, role=Role.REPRESENTATIVE, agencies=[finding.audit.agency])
+    answered, closed = datetime.date(2012, 3, 20), datetime.date(2012, 4, 2)
+    services.propose_action(
+        finding=finding,
+        by=representative,
+        correction="Dokumen ditarik",
+        root_cause="Tidak ada daftar induk",
+        corrective_action="Daftar induk dokumen dibuat",
+        on=answered,
+        today=answered,
+    )
+    return services.close_finding(finding=finding, by=auditor, verification="Diperiksa", on=closed, today=closed)

@@ -4,7 +4,6 @@ The agency admin lives with certifications because its form embeds certificates:
 app, below certifications, may not import them.
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, FormerName
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
+from bandung_iso.display import PEOPLE_ORDER
 from bandung_iso.roles import Role
 
 from .. import selectors
@@ -80,12 +80,6 @@ class MembershipInline(admin.TabularInline):
     fields = ["programme", "starts_on", "ends_on", "source"]
 
 
-class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        name = obj.get_full_name()
-        return f"{name} ({obj.get_username()})" if name else obj.get_username()
-
-
 @admin.register(Agency)
 class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
@@ -119,9 +113,8 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
                 get_user_model()
                 ._default_manager.filter(groups__name=Role.REPRESENTATIVE)
                 .distinct()
-                .order_by("username")
+                .order_by(*PEOPLE_ORDER)
             )
-            kwargs["form_class"] = RepresentativeChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("slug lama"))

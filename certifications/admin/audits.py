@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, add_model_errors
+from bandung_iso.display import PEOPLE_ORDER, person_name
 from bandung_iso.roles import Role
 
 from .. import rules, services
@@ -28,6 +29,8 @@ FINDING_AUDIT_FIELDS = ["audit", "clause", "grade", "description", "evidence", "
 FINDING_ANSWER_FIELDS = ["correction", "root_cause", "corrective_action"]
 # Written only by the workflow services (and the verification actions that call them).
 FINDING_WORKFLOW_FIELDS = ["status", "action_proposed_on", "verification", "verified_by", "closed_on"]
+# The verifier read-only by name (a read-only user field shows the username).
+FINDING_WORKFLOW_READONLY = [*FINDING_WORKFLOW_FIELDS, "verified_by_name"]
 
 
 class ClauseField(forms.ChoiceField):
@@ -159,7 +162,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
     Only a superuser deletes an audit (and never one with findings).
     """
 
-    list_display = ["starts_on", "ends_on", "agency", "kind", "body", "status", "findings_count"]
+    list_display = ["starts_on", "ends_on", "agency", "kind", "body", "lead_auditor_name", "status", "findings_count"]
     # Only the bodies of the audits the user sees: a representative may not read the others.
     list_filter = ["kind", "status", ("body", admin.RelatedOnlyFieldListFilter), "agency__kind"]
     search_fields = ["agency__name", "agency__short_name", "body__name", "certificate__number", "team"]
@@ -167,7 +170,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
     # The findings count groups the query, which drops the model's default ordering: the
     # autocomplete's pages need one.
     ordering = Audit._meta.ordering
-    list_select_related = ["agency", "body"]
+    list_select_related = ["agency", "body", "lead_auditor"]
     # Not lead_auditor: its choices are the Auditor group, and only a superuser may read users.
     autocomplete_fields = ["agency", "certificate", "body"]
     inlines = [FindingInline]
@@ -180,7 +183,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
 
     def get_queryset(self, request):
         # The changelist skips list_select_related when the queryset already selects some: name them all.
-        audits = super().get_queryset(request).select_related("agency", "body")
+        audits = super().get_queryset(request).select_related("agency", "body", "lead_auditor")
         audits = audits.annotate(findings_count=Count("findings"))
         return rules.audits_visible_to(request.user, audits)
 
@@ -197,10 +200,17 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None and not request.user.is_superuser:
+        if request.user.is_superuser:
+            return fieldsets
+        # Read-only for everyone else: shown by name, as a plain read-only user field shows the username.
+        fieldsets = [
+            (name, {**options, "fields": [_lead_by_name(field) for field in options["fields"]]})
+            for name, options in fieldsets
+        ]
+        if obj is None:
             lead = _("Anda dicatat sebagai ketua auditor audit ini.")
             fieldsets = [
-                (name, {**options, "description": lead} if "lead_auditor" in options["fields"] else options)
+                (name, {**options, "description": lead} if "lead_auditor_name" in options["fields"] else options)
                 for name, options in fieldsets
             ]
         return fieldsets
@@ -208,7 +218,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly.append("lead_auditor")
+            readonly += ["lead_auditor", "lead_auditor_name"]
         return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -219,7 +229,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
             chosen = Q(groups__name=Role.AUDITOR)
             if obj is not None and obj.lead_auditor_id:
                 chosen |= Q(pk=obj.lead_auditor_id)
-            lead.queryset = get_user_model()._default_manager.filter(chosen).distinct().order_by("username")
+            lead.queryset = get_user_model()._default_manager.filter(chosen).distinct().order_by(*PEOPLE_ORDER)
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -235,6 +245,14 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
     @admin.display(description=_("jumlah temuan"), ordering="findings_count")
     def findings_count(self, obj):
         return obj.findings_count
+
+    @admin.display(description=_("ketua auditor"), ordering="lead_auditor__first_name")
+    def lead_auditor_name(self, obj):
+        return person_name(obj.lead_auditor) or "-"
+
+
+def _lead_by_name(field):
+    return "lead_auditor_name" if field == "lead_auditor" else field
 
 
 def _audit_id(value) -> int | None:
@@ -321,14 +339,14 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
         return [
             (None, {"fields": ["audit", clause, "grade", "description", "evidence"]}),
             (_("Tindak lanjut"), answer),
-            (_("Verifikasi"), {"fields": ["verification", "verified_by", "closed_on"]}),
+            (_("Verifikasi"), {"fields": ["verification", "verified_by_name", "closed_on"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
         mode = self.finding_mode(request, obj)
         if mode == EDIT:
-            return [*FINDING_WORKFLOW_FIELDS, *FINDING_ANSWER_FIELDS]
-        readonly = [*FINDING_WORKFLOW_FIELDS, *FINDING_AUDIT_FIELDS, "clause_display"]
+            return [*FINDING_WORKFLOW_READONLY, *FINDING_ANSWER_FIELDS]
+        readonly = [*FINDING_WORKFLOW_READONLY, *FINDING_AUDIT_FIELDS, "clause_display"]
         return readonly if mode == ANSWER else [*readonly, *FINDING_ANSWER_FIELDS]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -382,6 +400,10 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
     @admin.display(description=_("klausul"), ordering="clause")
     def clause_display(self, obj):
         return obj.clause_display
+
+    @admin.display(description=_("diverifikasi oleh"))
+    def verified_by_name(self, obj):
+        return person_name(obj.verified_by) or "-"
 
     @admin.display(description=_("uraian"))
     def summary(self, obj):

@@ -24,6 +24,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bandung_iso.display import person_name
 from bandung_iso.widgets import DayInput
 
 from .. import rules, services
@@ -279,7 +280,10 @@ class CertificateStatusActionsMixin:
             action="reinstate_certificates",
             service=services.reinstate_certificate,
             title=_("Pulihkan sertifikat"),
-            intro=_("Sertifikat yang dipulihkan berlaku lagi sejak tanggal di bawah. Hanya sertifikat yang dibekukan."),
+            intro=_(
+                "Sertifikat yang dipulihkan berlaku lagi sejak tanggal di bawah. "
+                "Hanya sertifikat yang dibekukan yang dapat dipulihkan."
+            ),
             submit=_("Pulihkan"),
             done=_("Dipulihkan: %(rows)s."),
         )
@@ -306,21 +310,13 @@ class CertificateStatusActionsMixin:
         if obj is None or obj.pk is None:
             return _("Belum ada: sertifikat belum disimpan.")
         records = (
-            Certificate.history.filter(id=obj.pk)
-            .order_by("history_date", "history_id")
-            .values_list(
-                "status",
-                "status_changed_on",
-                "status_reason",
-                "history_user__username",
-                "history_user__first_name",
-                "history_user__last_name",
-            )
+            Certificate.history.filter(id=obj.pk).order_by("history_date", "history_id").select_related("history_user")
         )
         changes, previous = [], CertificateStatus.ACTIVE
-        for status, changed_on, reason, username, first_name, last_name in records:
+        for record in records:
+            status, changed_on, reason = record.status, record.status_changed_on, record.status_reason
             if status != previous:
-                by = f"{first_name} {last_name}".strip() or username or gettext("tidak tercatat")
+                by = person_name(record.history_user) or gettext("tidak tercatat")
                 changes.append(
                     (
                         changed_on.isoformat() if changed_on else gettext("tanggal tidak tercatat"),
@@ -385,7 +381,7 @@ class FindingVerificationActionsMixin:
             initial={"on": timezone.localdate()},
             title=_("Verifikasi dan tutup temuan"),
             intro=_(
-                "Hanya temuan yang tindakan korektifnya sudah diusulkan SKPD dapat ditutup, oleh ketua auditor "
+                "Hanya temuan yang tindakan korektifnya sudah diusulkan SKPD yang dapat ditutup, oleh ketua auditor "
                 "auditnya atau staf program. Anda dicatat sebagai pemverifikasi."
             ),
             submit=_("Verifikasi dan tutup"),
@@ -412,7 +408,7 @@ class FindingVerificationActionsMixin:
             title=_("Kembalikan temuan ke SKPD"),
             intro=_(
                 "Temuan yang dikembalikan terbuka lagi dan SKPD perlu mengusulkan tindakan korektif baru. "
-                "Hanya temuan dengan tindakan diusulkan."
+                "Hanya temuan yang tindakan korektifnya sudah diusulkan yang dapat dikembalikan."
             ),
             submit=_("Kembalikan ke SKPD"),
             apply=lambda finding, data: services.return_finding(

@@ -17,7 +17,7 @@ LOGIN = "/admin/login/"
 PASSWORD = "correct horse battery staple"  # tests/factories.py
 LIMIT = settings.AXES_FAILURE_LIMIT
 LOCKED_TITLE = "Terlalu banyak percobaan masuk"
-LOCKED_TEXT = "Akun ini sementara dikunci dari alamat Anda setelah beberapa kali salah kata sandi."
+LOCKED_TEXT = "Akun ini sementara dikunci dari alamat Anda setelah beberapa kali salah sandi."
 WRONG_PASSWORD = "sandi yang benar untuk akun staf"  # the admin's own form error, in Indonesian
 HERE, ELSEWHERE = "192.0.2.10", "198.51.100.7"  # documentation addresses (RFC 5737)
 

@@ -7,7 +7,7 @@ from django.contrib.admin import site
 from django.core import checks
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.models import Agency, CertificationReport
 from bandung_iso.roles import Role
@@ -92,8 +92,10 @@ def test_anonymous_user_cannot_see_the_agency_list(client):
 
 def test_admin_index_is_in_indonesian(staff_client):
     response = staff_client.get(reverse("admin:index"))
-    assertContains(response, "Portal Sertifikasi SMM ISO 9001:2008 Kota Bandung")
+    assertContains(response, "Portal Sertifikasi SMM ISO 9001 Kota Bandung")
     assertContains(response, "SKPD")
+    # The portal follows the 2015 revision too: the header names no edition.
+    assertNotContains(response, "9001:2008")
 
 
 def test_changelist_shows_the_agencies(staff_client):
@@ -229,11 +231,15 @@ class TestQualityRepresentatives:
     def test_staff_pick_them_side_by_side_from_the_group_only(self, staff, representative):
         RoleUserFactory(username="auditor", role=Role.AUDITOR)
         UserFactory(username="warga")
+        nameless = RoleUserFactory(username="anon", first_name="", last_name="", role=Role.REPRESENTATIVE)
         response = staff.get(ADD)
         assertContains(response, "selectfilter")
         field = response.context["adminform"].form.fields["quality_representatives"]
-        assert list(field.queryset) == [representative]
-        assert [label for _, label in field.choices] == ["Rina Lestari (wakil)"]
+        # By name, as shown (the username only for an account without one), the nameless first.
+        assert list(field.queryset) == [nameless, representative]
+        assert [label for _, label in field.choices] == ["anon", "Rina Lestari"]
+        assertContains(response, ">Rina Lestari</option>")
+        assertNotContains(response, ">wakil</option>")
 
     def test_staff_link_a_representative(self, staff, representative):
         agency = AgencyFactory(name="Dinas Kesehatan", slug="dinas-kesehatan")
