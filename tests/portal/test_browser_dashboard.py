@@ -81,4 +81,5 @@ def test_the_dashboard_prints_on_one_page(home):
     home.emulate_media(media="print")
     assert not home.locator("form.as-of").is_visible()
     assert not home.locator("nav.main-nav").is_visible()
+    assert not home.get_by_test_id("deadline-link").is_visible()  # a link means nothing on paper
     assert home.get_by_test_id("lead-figure").is_visible()

@@ -54,7 +54,7 @@ def test_after_the_deadline_it_leads_with_today_and_shows_the_deadline_beside(cl
     assert " ".join(figure.split()) == "<strong>0</strong> dari 83 SKPD bersertifikat"
     assert "Pada batas waktu <span" in html and "Hari ini <span" in html
     assert "Batas waktu itu sudah lewat" in html
-    assert '<a href="/?per=2013-12-31" data-testid="deadline-link">' in html
+    assert '<a href="/?per=2013-12-31" class="screen-only" data-testid="deadline-link">' in html
 
 
 def test_the_deadline_is_one_link_away_and_shows_today_beside(client, loaded):

@@ -75,7 +75,7 @@ def test_today_shown_lists_a_suspension_and_an_audit_made_today(client, events_t
     # The target is judged on its deadline: that figure stays beside today's, one link from its own page.
     assert (board.at_deadline.certified, board.lead.certified) == (1, 0)
     assert "<strong>1</strong> dari 10 SKPD bersertifikat" in html.split('data-testid="deadline-figure">')[1]
-    assert '<a href="/?per=2013-12-31" data-testid="deadline-link">' in html
+    assert '<a href="/?per=2013-12-31" class="screen-only" data-testid="deadline-link">' in html
 
 
 def test_the_deadline_page_keeps_the_deadline_lists(client, events_today):
@@ -100,7 +100,7 @@ def test_in_english_the_lists_are_todays_and_say_so(client, events_today):
     assert "Dinas Dibekukan Hari Ini</a> — suspended" in attention(html)[suspended]
     assert expiring.endswith("3 December 2026")
     assert "Audits and findings up to 3 December 2026" in section(html, "audits-heading")
-    assert '<a href="/en/?per=2013-12-31" data-testid="deadline-link">' in html
+    assert '<a href="/en/?per=2013-12-31" class="screen-only" data-testid="deadline-link">' in html
     deadline = client.get("/en/", {"per": "2013-12-31"}).content.decode()
     assert attention(deadline)[next(iter(attention(deadline)))] == "<p>None.</p>"
     assert "Audits and findings up to 31 December 2013" in section(deadline, "audits-heading")
