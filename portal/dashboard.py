@@ -39,8 +39,10 @@ class Dashboard:
     today: datetime.date
     day: datetime.date  # the day every section reports
     chosen: bool  # the visitor asked for this day with ?per=
-    lead: Progress
+    lead: Progress  # on the day shown
     at_today: Progress | None  # beside the lead when the lead is another day
+    # Beside today's lead once the deadline has passed: the programme's target is judged on its deadline.
+    at_deadline: Progress | None
     lapsed_standards: list
     unconfirmed: int
     unknown_dates: int
@@ -76,13 +78,23 @@ class Dashboard:
         return self._gap(self.today)
 
     @property
+    def deadline_gap(self) -> int | None:
+        return self._gap(self.programme.deadline)
+
+    @property
+    def earlier(self) -> Progress | None:
+        """The earlier day beside today whose figure today's is set against, if the page shows one."""
+        if self.at_deadline is not None:
+            return self.at_deadline
+        return self.lead if self.at_today is not None else None
+
+    @property
+    def now(self) -> Progress:
+        return self.at_today or self.lead
+
+    @property
     def data_is_stale(self) -> bool:
         return self.newest_record is not None and (self.today - self.newest_record).days > STALE_AFTER_DAYS
-
-
-def default_day(programme: Programme, *, today: datetime.date) -> datetime.date:
-    """The day the dashboard leads with unless the visitor chose one: the deadline once it has passed, else today."""
-    return programme.deadline if today > programme.deadline else today
 
 
 def series_days(*, since: datetime.date | None, until: datetime.date) -> list[datetime.date]:
@@ -156,12 +168,21 @@ def _findings(got: dict, day: datetime.date) -> list[dict]:
     ]
 
 
+def _beside_today(programme: Programme, *, today: datetime.date, day: datetime.date) -> datetime.date | None:
+    """The deadline, shown beside today's figure when today is shown and the deadline has passed."""
+    return programme.deadline if day == today and today > programme.deadline else None
+
+
 def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboard:
+    """The page on ``as_of.day``: every list and count follows that day; today's figure and, once passed,
+    the deadline's stand beside it. Without ``?per=`` the view passes today (``AsOfForm.as_of``).
+    """
     day = as_of.day
     state = figures.current()
     constants = figures.constants()
     days = series_days(since=state.first_issued, until=max(day, today))
-    report_days = [day] if day == today else [day, today]
+    deadline = _beside_today(programme, today=today, day=day)
+    report_days = list(dict.fromkeys(each for each in (day, today, deadline) if each is not None))
     kinds = [key.split(":", 1)[1] for key, total in constants.items() if key.startswith("agencies:") and total]
     wanted = _wanted(days=days, report_days=report_days, kinds=kinds, day=day)
     got = dict(zip(wanted, figures.values(wanted), strict=True))  # one query
@@ -179,6 +200,7 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
         chosen=as_of.chosen,
         lead=progress(day),
         at_today=progress(today) if day != today else None,
+        at_deadline=progress(deadline) if deadline is not None else None,
         lapsed_standards=[
             s
             for s in Standard.objects.all()

@@ -17,7 +17,7 @@ from ..params import AsOfForm, BadParameter, bad_request, parse
 @require_safe
 @public_page
 def home(request):
-    """The dashboard: the programme's standing on its deadline (or a chosen day) and today."""
+    """The dashboard on today (or a chosen day), with the deadline's standing beside today once it has passed."""
     try:
         form = parse(AsOfForm, request)
     except BadParameter as error:
@@ -26,7 +26,7 @@ def home(request):
     board = None
     if programme is not None:
         today = timezone.localdate()
-        as_of = form.as_of(default=dashboard.default_day(programme, today=today))
+        as_of = form.as_of(default=today)
         board = dashboard.build(programme, today=today, as_of=as_of)
     return render(request, "portal/dashboard.html", {"programme": programme, "board": board})
 

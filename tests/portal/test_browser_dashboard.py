@@ -16,11 +16,19 @@ def home(live_server, page):
     return page
 
 
-def test_home_shows_44_of_83_at_the_deadline(home):
-    assert home.get_by_test_id("lead-figure").inner_text().split() == ["44", "dari", "83", "SKPD", "bersertifikat"]
-    assert home.get_by_test_id("today-figure").inner_text().split() == ["0", "dari", "83", "SKPD", "bersertifikat"]
+def test_home_shows_today_beside_44_of_83_at_the_deadline(home):
+    assert home.get_by_test_id("deadline-figure").inner_text().split() == ["44", "dari", "83", "SKPD", "bersertifikat"]
+    assert home.get_by_test_id("lead-figure").inner_text().split() == ["0", "dari", "83", "SKPD", "bersertifikat"]
     assert home.get_by_role("heading", level=1).inner_text().startswith("Sertifikasi SMM ISO 9001:2008")
     assert home.get_by_role("heading", name="Mengapa angka hari ini").is_visible()
+
+
+def test_the_deadline_is_one_click_away(home):
+    home.get_by_role("link", name="Lihat keadaan pada batas waktu, 31 Desember 2013").click()
+    assert home.url.endswith("/?per=2013-12-31")
+    assert home.get_by_test_id("lead-figure").inner_text().split() == ["44", "dari", "83", "SKPD", "bersertifikat"]
+    assert home.get_by_test_id("today-figure").inner_text().split() == ["0", "dari", "83", "SKPD", "bersertifikat"]
+    assert home.get_by_role("heading", name="Sertifikat dibekukan atau dicabut per 31 Desember 2013").is_visible()
 
 
 def test_home_fits_a_360_pixel_screen(home):
@@ -73,4 +81,5 @@ def test_the_dashboard_prints_on_one_page(home):
     home.emulate_media(media="print")
     assert not home.locator("form.as-of").is_visible()
     assert not home.locator("nav.main-nav").is_visible()
+    assert not home.get_by_test_id("deadline-link").is_visible()  # a link means nothing on paper
     assert home.get_by_test_id("lead-figure").is_visible()

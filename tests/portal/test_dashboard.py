@@ -10,6 +10,7 @@ from agencies.models import Agency
 from certifications.dates import DatePrecision
 from certifications.models import Certificate, Finding
 from portal import dashboard
+from portal.params import AsOf
 from tests.factories import (
     AgencyFactory,
     AuditFactory,
@@ -37,19 +38,36 @@ def iso_2015():
     return StandardFactory(code="ISO 9001:2015", published_on=D(2015, 9, 15), certificates_valid_until=None)
 
 
-def test_after_the_deadline_it_leads_with_the_deadline_and_shows_today_beside(client, loaded):
+def test_after_the_deadline_it_leads_with_today_and_shows_the_deadline_beside(client, loaded):
     response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     board = response.context["board"]
-    assert board.day == D(2013, 12, 31)
+    assert (board.day, board.chosen, board.at_today) == (timezone.localdate(), False, None)
+    assert (board.lead.certified, board.lead.remaining) == (0, 83)
+    deadline = board.at_deadline
+    assert deadline.on == D(2013, 12, 31)
+    assert (deadline.certified, deadline.target, deadline.percent, deadline.remaining) == (44, 83, 53, 39)
+    html = response.content.decode()
+    figure = html.split('data-testid="deadline-figure">', 1)[1].split("</p>", 1)[0]
+    assert " ".join(figure.split()) == "<strong>44</strong> dari 83 SKPD bersertifikat"
+    figure = html.split('data-testid="lead-figure">', 1)[1].split("</p>", 1)[0]
+    assert " ".join(figure.split()) == "<strong>0</strong> dari 83 SKPD bersertifikat"
+    assert "Pada batas waktu <span" in html and "Hari ini <span" in html
+    assert "Batas waktu itu sudah lewat" in html
+    assert '<a href="/?per=2013-12-31" class="screen-only" data-testid="deadline-link">' in html
+
+
+def test_the_deadline_is_one_link_away_and_shows_today_beside(client, loaded):
+    response = client.get("/", {"per": "2013-12-31"})
+    board = response.context["board"]
+    assert (board.day, board.chosen, board.at_deadline) == (D(2013, 12, 31), True, None)
     assert (board.lead.certified, board.lead.target, board.lead.percent, board.lead.remaining) == (44, 83, 53, 39)
-    assert (board.at_today.certified, board.at_today.remaining) == (0, 83)
-    assert board.at_today.on == timezone.localdate()
+    assert (board.at_today.on, board.at_today.certified, board.at_today.remaining) == (timezone.localdate(), 0, 83)
     html = response.content.decode()
     assert "<strong>44</strong> dari 83 SKPD bersertifikat" in html
     assert "<strong>0</strong> dari 83 SKPD bersertifikat" in html
-    assert "Pada batas waktu" in html
-    assert "Batas waktu itu sudah lewat" in html
+    assert "Pada batas waktu <span" in html
+    assert 'data-testid="deadline-link"' not in html  # the page is already there
 
 
 def counts(html: str, testid: str = "membership") -> dict[str, int]:
@@ -72,8 +90,9 @@ def test_the_target_is_read_as_what_the_records_show(client, loaded, day):
     assert counts(html) == {"certified": 44, "not_certified": 0, "unknown": 1, "unlisted": 38}
 
 
-def test_it_says_why_today_differs(client, loaded):
-    html = client.get("/").content.decode()
+@pytest.mark.parametrize("query", [{}, {"per": "2013-12-31"}])
+def test_it_says_why_today_differs(client, loaded, query):
+    html = client.get("/", query).content.decode()
     assert "44 SKPD memegang sertifikat yang sudah kedaluwarsa" in html
     assert "Sertifikat ISO 9001:2008 tidak berlaku lagi setelah 15 September 2018" in html
     assert "Tidak ada perpanjangan atau sertifikat baru yang tercatat" in html
@@ -116,10 +135,14 @@ def test_the_chart_over_time_and_its_table_carry_the_same_numbers(client, loaded
 
 
 def test_the_chart_by_kind(client, loaded):
-    rows = {row["kind"]: row for row in client.get("/").context["board"].kind_rows}
+    rows = {row["kind"]: row for row in client.get("/", {"per": "2013-12-31"}).context["board"].kind_rows}
     assert (rows[Agency.Kind.UNKNOWN]["total"], rows[Agency.Kind.UNKNOWN]["certified"]) == (35, 35)
     assert (rows[Agency.Kind.DEPARTMENT]["total"], rows[Agency.Kind.DEPARTMENT]["certified"]) == (4, 3)
     assert sum(row["certified"] for row in rows.values()) == 44
+    # Today (the default), as the progress card beside the deadline's: none of those certificates holds.
+    rows = {row["kind"]: row for row in client.get("/").context["board"].kind_rows}
+    assert (rows[Agency.Kind.UNKNOWN]["total"], rows[Agency.Kind.UNKNOWN]["certified"]) == (35, 0)
+    assert sum(row["certified"] for row in rows.values()) == 0
 
 
 def test_svg_numbers_are_not_localised(client, loaded):
@@ -172,10 +195,11 @@ def test_before_the_deadline_it_leads_with_today(client):
     response = client.get("/")
     board = response.context["board"]
     assert board.day == today
-    assert board.at_today is None
+    assert (board.at_today, board.at_deadline) == (None, None)
     assert board.lead.certified == 1
     html = response.content.decode()
     assert "Batas waktu itu sudah lewat" not in html
+    assert 'data-testid="deadline-link"' not in html
     assert "Batas waktu tinggal" in html
     assert "Mengapa angka hari ini" not in html
     assert 'data-testid="stale"' not in html
@@ -291,29 +315,29 @@ def test_head_is_allowed(client):
     assert client.head("/").status_code == 200
 
 
-def test_default_day():
-    """Without ?per= the dashboard leads with the deadline once it has passed, else today (a chosen day: above)."""
-    programme = ProgrammeFactory.build(deadline=D(2013, 12, 31))
-    assert dashboard.default_day(programme, today=D(2026, 1, 1)) == D(2013, 12, 31)
-    assert dashboard.default_day(programme, today=D(2013, 6, 1)) == D(2013, 6, 1)
-
-
 @pytest.mark.parametrize(
-    ("deadline", "today", "expected"),
+    ("deadline", "today", "beside"),
     [
-        (D(2028, 2, 29), D(2028, 2, 28), D(2028, 2, 28)),
-        (D(2028, 2, 29), D(2028, 2, 29), D(2028, 2, 29)),  # on the deadline itself it has not passed
+        (D(2028, 2, 29), D(2028, 2, 28), None),
+        (D(2028, 2, 29), D(2028, 2, 29), None),  # on the deadline itself it has not passed
         (D(2028, 2, 29), D(2028, 3, 1), D(2028, 2, 29)),
-        (D(2029, 2, 28), D(2029, 2, 28), D(2029, 2, 28)),
+        (D(2029, 2, 28), D(2029, 2, 28), None),
         (D(2029, 2, 28), D(2029, 3, 1), D(2029, 2, 28)),
-        (D(2028, 12, 31), D(2028, 12, 31), D(2028, 12, 31)),
+        (D(2028, 12, 31), D(2028, 12, 31), None),
         (D(2028, 12, 31), D(2029, 1, 1), D(2028, 12, 31)),
         (D(2013, 12, 31), D(2028, 2, 29), D(2013, 12, 31)),
     ],
 )
-def test_default_day_on_the_days_a_calendar_makes_awkward(deadline, today, expected):
-    programme = ProgrammeFactory.build(deadline=deadline)
-    assert dashboard.default_day(programme, today=today) == expected
+def test_today_leads_and_the_deadline_stands_beside_once_passed_on_awkward_days(deadline, today, beside):
+    """Without ?per= the day shown is today, whatever the deadline (a chosen day: above)."""
+    programme = ProgrammeFactory(deadline=deadline)
+    board = dashboard.build(programme, today=today, as_of=AsOf(day=today, chosen=False))
+    assert (board.day, board.lead.on, board.at_today) == (today, today, None)
+    assert (board.at_deadline.on if board.at_deadline else None) == beside
+    assert board.deadline_passed == (beside is not None)
+    # A chosen day other than today shows today beside it, not a third figure.
+    chosen = dashboard.build(programme, today=today, as_of=AsOf(day=D(2020, 1, 1), chosen=True))
+    assert (chosen.at_today.on, chosen.at_deadline) == (today, None)
 
 
 @pytest.mark.parametrize(
@@ -412,9 +436,10 @@ def test_on_the_last_day_the_notice_is_still_there(client, holders_2008):
     assert lapsing_section(client.get("/", {"per": "2018-09-15"}).content.decode())
 
 
-def test_the_default_view_has_no_notice(client, loaded):
-    """The programme's deadline (31 December 2013) is years before the 2008 end."""
-    assert lapsing_section(client.get("/").content.decode()) is None
+@pytest.mark.parametrize("query", [{}, {"per": "2013-12-31"}])
+def test_the_default_view_and_the_deadline_have_no_notice(client, loaded, query):
+    """Today is years after the 2008 end (15 September 2018), the deadline (31 December 2013) years before."""
+    assert lapsing_section(client.get("/", query).content.decode()) is None
 
 
 def test_agency_names_in_the_notice_are_escaped(client):

@@ -144,10 +144,16 @@ def test_without_per_every_page_reports_today(client, records, today, language, 
     assert response.status_code == 200
     html = response.content.decode()
     if path == "/":
-        # Before its deadline (31 December 2028, that day included) the dashboard leads with today.
+        # The dashboard leads with today; after its deadline (31 December 2028, that day included)
+        # the deadline's standing stands beside it.
         board = response.context["board"]
-        assert board.day == (today if today <= D(2028, 12, 31) else D(2028, 12, 31))
+        assert board.day == today
         assert f'<span class="when">({WRITTEN[language][today]})</span>' in html
+        if today > D(2028, 12, 31):
+            assert board.at_deadline.on == D(2028, 12, 31)
+            assert f'<span class="when">({WRITTEN[language][D(2028, 12, 31)]})</span>' in html
+        else:
+            assert board.at_deadline is None
     else:
         assert response.context["day"] == today
         assert WRITTEN[language][today] in html
