@@ -225,6 +225,15 @@ class RowRuleHistoryAdmin(PeopleByNameMixin, SafeInitialDataMixin, SimpleHistory
     def get_historical_record_context_helper(self, request, historical_record):
         return LabelledChangesHelper(self.model, historical_record)
 
+    def readonly_reason(self, request, obj) -> str:
+        """Why ``obj``'s change page is read-only for this user, said on the page (admin/change_form.html)."""
+        return gettext("peran Anda dapat melihat data ini, tetapi tidak mengubahnya.")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and not self.has_change_permission(request, obj):
+            context.setdefault("readonly_reason", self.readonly_reason(request, obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     def _row_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:

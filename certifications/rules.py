@@ -59,11 +59,21 @@ def can_propose_action(user, finding: Finding) -> bool:
     return bool(user.is_active) and (user.is_superuser or represents(user, finding.audit.agency_id))
 
 
+def awaits_verification(finding: Finding) -> bool:
+    """The agency proposed a corrective action: the finding waits to be verified and closed, or returned."""
+    return finding.status == FindingStatus.ACTION_PROPOSED
+
+
 def can_verify_finding(user, finding: Finding) -> bool:
     """The audit's lead auditor, or programme staff, verify and close (or return) a proposed action."""
     if not user.has_perm("certifications.verify_finding"):
         return False
     return is_programme_staff(user) or leads(user, finding.audit)
+
+
+def can_verify_finding_now(user, finding: Finding) -> bool:
+    """The user may close or return the finding as it stands: it awaits verification and is theirs to verify."""
+    return awaits_verification(finding) and can_verify_finding(user, finding)
 
 
 def can_change_certificate_status(user) -> bool:

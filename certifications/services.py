@@ -127,7 +127,7 @@ def close_finding(*, finding: Finding, by, verification: str, on: datetime.date,
     """The lead auditor or programme staff verify the proposed action and close the finding."""
     _not_after_today(on, today, field="closed_on")
     finding = _locked(Finding, finding.pk)
-    if finding.status != Finding.Status.ACTION_PROPOSED:
+    if not rules.awaits_verification(finding):
         raise ValidationError(
             _("Temuan hanya dapat ditutup setelah SKPD mengusulkan tindakan korektif; status temuan ini: %(status)s.")
             % {"status": finding.get_status_display()}
@@ -148,7 +148,7 @@ def close_finding(*, finding: Finding, by, verification: str, on: datetime.date,
 def return_finding(*, finding: Finding, by, reason: str) -> Finding:
     """The verifier does not accept the proposed action: the finding is open again, with the reason kept."""
     finding = _locked(Finding, finding.pk)
-    if finding.status != Finding.Status.ACTION_PROPOSED:
+    if not rules.awaits_verification(finding):
         raise ValidationError(
             _("Hanya temuan dengan tindakan diusulkan yang dapat dikembalikan; status temuan ini: %(status)s.")
             % {"status": finding.get_status_display()}

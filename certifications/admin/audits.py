@@ -16,15 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, add_model_errors
 from bandung_iso.display import PEOPLE_ORDER, person_name
-from bandung_iso.roles import Role
+from bandung_iso.roles import Role, has_role
 
 from .. import rules, services
 from ..models import ALL_CLAUSE_VALUES, NONCONFORMITY_GRADES, Audit, Finding, Standard, clause_choices
+from .finding_steps import ANSWER, EDIT, PROPOSED, READ, FindingStepsMixin
 from .rows import RowRuleObjectMixin, audits_changeable_by, sees_audit
 from .workflow import FindingVerificationActionsMixin, RefuseDeleteWithFindingsMixin
 
-# Which form a user gets for a finding (FindingAdmin.finding_mode).
-EDIT, ANSWER, READ = "edit", "answer", "read"
 FINDING_AUDIT_FIELDS = ["audit", "clause", "grade", "description", "evidence", "raised_on", "due_on"]
 FINDING_ANSWER_FIELDS = ["correction", "root_cause", "corrective_action"]
 # Written only by the workflow services (and the verification actions that call them).
@@ -101,9 +100,11 @@ class FindingAnswerForm(FindingForm):
         return cleaned_data
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(admin.StackedInline):
     """An audit's findings, under the audit's row rule: an inline does not inherit the parent admin's.
 
+    Stacked, one finding under another, so that a long description or a field's error stays on the
+    page at 1280 px (a table put the due dates and their errors off-screen).
     Only those who may change the audit (its lead auditor, a superuser) add or change its findings;
     staff and the agency's representatives read them. Status and closing date are read-only: the
     workflow services change them.
@@ -242,6 +243,14 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
             obj.lead_auditor = request.user
         super().save_model(request, obj, form, change)
 
+    def readonly_reason(self, request, obj) -> str:
+        if has_role(request.user, Role.REPRESENTATIVE):
+            return gettext(
+                "hanya ketua auditor yang mengubah audit ini. Jawab setiap temuan terbuka di halaman temuannya "
+                "(tautan “Ubah” atau “Lihat” pada temuan di bawah)."
+            )
+        return gettext("hanya ketua auditor audit ini yang mengubah audit dan temuannya.")
+
     @admin.display(description=_("jumlah temuan"), ordering="findings_count")
     def findings_count(self, obj):
         return obj.findings_count
@@ -264,7 +273,9 @@ def _audit_id(value) -> int | None:
 
 
 @admin.register(Finding)
-class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActionsMixin, RowRuleHistoryAdmin):
+class FindingAdmin(
+    SelectedIdsMixin, RowRuleObjectMixin, FindingStepsMixin, FindingVerificationActionsMixin, RowRuleHistoryAdmin
+):
     """A finding's form depends on who opens it.
 
     The audit's lead auditor (or a superuser) edits what was found; the agency's representative
@@ -388,6 +399,7 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
         # The form checked the answer on the row it locked; the service saves it, in this transaction.
         services.propose_action(finding=obj, by=request.user, **form.proposal)
         obj.refresh_from_db()
+        request.__dict__[PROPOSED] = obj.pk  # response_change says so and leads back to the finding
 
     @admin.display(description=_("SKPD"), ordering="audit__agency__name")
     def agency(self, obj):

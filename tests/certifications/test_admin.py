@@ -930,7 +930,8 @@ class TestRepresentativeAnswersAFinding:
 
     def test_saving_proposes_the_action_through_the_workflow(self, client, representative, finding):
         response = logged_in(client, representative).post(url(Finding, "change", finding.pk), ANSWER)
-        assertRedirects(response, url(Finding, "changelist"))
+        # Back to the finding, now read-only, with what happens next (not "you may edit it again").
+        assertRedirects(response, url(Finding, "change", finding.pk))
         finding.refresh_from_db()
         assert (finding.correction, finding.root_cause, finding.corrective_action) == tuple(ANSWER.values())
         assert finding.status == Finding.Status.ACTION_PROPOSED
