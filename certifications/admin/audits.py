@@ -6,10 +6,12 @@ representative their agencies'. A finding's form depends on who opens it (``Find
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BLANK_CHOICE_DASH, Count, Q
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +153,21 @@ class FindingInline(admin.TabularInline):
         return obj.clause_display
 
 
+def limit_certificate_picker(form, agency_id: int | None) -> None:
+    """Point the certificate picker at ``agency_id``'s certificates (``CertificateAdmin.get_search_results``).
+
+    The script audit_certificate.js sends the agency chosen on the page with each search; this covers the
+    page as it opens, before anyone touches the agency. ``Audit.clean()`` refuses another
+    agency's certificate whatever the picker offered.
+    """
+    field = form.base_fields.get("certificate")
+    picker = getattr(getattr(field, "widget", None), "widget", None)
+    if agency_id is None or not isinstance(picker, AutocompleteSelect):
+        return
+    base_url = picker.get_url()
+    picker.get_url = lambda: f"{base_url}?{urlencode({'agency': agency_id})}"
+
+
 @admin.register(Audit)
 class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsMixin, RowRuleHistoryAdmin):
     """Staff read every audit, an auditor the audits they lead, a representative their agencies'.
@@ -173,7 +190,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
     inlines = [FindingInline]
     fieldsets = [
         (None, {"fields": ["agency", "kind", "certificate", "standard", "body", "status"]}),
-        (_("Waktu"), {"fields": [("starts_on", "ends_on")]}),
+        (_("Waktu"), {"fields": [("starts_on", "ends_on"), "outside_validity_reason"]}),
         (_("Tim auditor"), {"fields": ["lead_auditor", "team"]}),
         (_("Hasil"), {"fields": ["summary"]}),
     ]
@@ -211,8 +228,17 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
             readonly.append("lead_auditor")
         return readonly
 
+    class Media:
+        # After jquery.init.js, which defines the django.jQuery the script extends.
+        js = ["admin/js/jquery.init.js", "certifications/audit_certificate.js"]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        limit_certificate_picker(
+            form,
+            _audit_id(request.POST.get("agency") or request.GET.get("agency"))
+            or (obj.agency_id if obj is not None else None),
+        )
         lead = form.base_fields.get("lead_auditor")
         if lead is not None:
             # The Auditor group, and the audit's present lead even if no longer in it (else a save would drop them).
@@ -238,7 +264,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
 
 
 def _audit_id(value) -> int | None:
-    """An audit's primary key from a request parameter, or None for anything that cannot be one."""
+    """A primary key (an audit's, an agency's) from a request parameter, or None for anything that cannot be one."""
     if not value or not value.isascii() or not value.isdecimal():
         return None
     number = int(value)

@@ -18,6 +18,23 @@ from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMix
 CERTIFICATE_STATUS_FIELDS = ["status", "status_changed_on", "status_reason"]
 
 
+def audit_picker_agency(request) -> int | None:
+    """The agency an audit's certificate picker asks for (``?agency=``), or None for any other search.
+
+    Sent by certifications/audit_certificate.js, or put in the picker's address by
+    ``AuditAdmin`` when the audit's agency is known: only that agency's certificates are offered.
+    """
+    params = request.GET
+    if (params.get("app_label"), params.get("model_name"), params.get("field_name")) != (
+        "certifications",
+        "audit",
+        "certificate",
+    ):
+        return None
+    value = params.get("agency", "")
+    return int(value) if value.isascii() and value.isdecimal() and 0 < int(value) < 2**63 else None
+
+
 class ExpiryYearFilter(YearListFilter):
     title = _("tahun kedaluwarsa")
     parameter_name = "tahun_kedaluwarsa"
@@ -113,6 +130,13 @@ class CertificateAdmin(
         ),
         (_("Sumber dan catatan"), {"fields": ["source", "interpretation", "notes"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        agency_id = audit_picker_agency(request)
+        if agency_id is not None:
+            queryset = queryset.filter(agency_id=agency_id)
+        return queryset, may_have_duplicates
 
     def get_queryset(self, request):
         # __str__ uses agency and standard: the autocomplete answers need them too.
