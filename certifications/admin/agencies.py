@@ -16,6 +16,7 @@ from bandung_iso.roles import Role
 
 from .. import selectors
 from ..models import Certificate, ProgrammeMember
+from .agency_address import ADDRESS_FIELD, AgencyAddressForm, offers_address
 from .agency_import import AgencyImportExportMixin
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
@@ -91,6 +92,7 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
     list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "certification_reported", "is_active"]
     search_fields = ["name", "short_name", "slug", "former_names__name"]
+    form = AgencyAddressForm
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "merged_into"]
     # A plain two-list widget of the group's accounts, not an autocomplete: staff may not read
@@ -108,6 +110,15 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
         (_("Wakil manajemen SKPD"), {"fields": ["quality_representatives"]}),
         (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not offers_address(obj, request.POST.get("name")) or not self.has_change_permission(request, obj):
+            return fieldsets
+        (title, options), *rest = fieldsets
+        fields = list(options["fields"])
+        fields.insert(fields.index("slug") + 1, ADDRESS_FIELD)
+        return [(title, {**options, "fields": fields}), *rest]
 
     def get_queryset(self, request):
         # One EXISTS per row inside the list query, not a query per row.

@@ -5,14 +5,14 @@ A renamed agency is offered the address of its new name, and its old address ans
 """
 
 import pytest
-from pytest_django.asserts import assertRedirects
+from pytest_django.asserts import assertContains, assertRedirects
 
 from agencies.models import Agency
-from tests.admin_forms import as_posted
+from tests.admin_forms import as_posted, change_form_data
 from tests.factories import AgencyFactory
 from tests.spreadsheets import CHANGELIST, confirm, csv_bytes, row, upload
 
-from .test_admin_agencies import ADD, agency_form
+from .test_admin_agencies import ADD, agency_form, change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,73 @@ def test_an_empty_cell_on_an_agency_already_stored_still_means_no(importer):
     confirm(importer, upload(importer, content))
     agency.refresh_from_db()
     assert not agency.name_confirmed
+
+
+# --- a renamed agency is offered a new address ---------------------------------------------------
+
+
+def test_a_rename_asks_for_the_address_then_moves_it_and_the_old_one_answers_301(staff_client, client):
+    agency = AgencyFactory(name="Dinas Pertanian", slug="dinas-pertanian")
+    page = staff_client.get(change_url(agency))
+    assert "address" not in page.context["adminform"].form.fields  # the name gives its slug: nothing to offer
+    data = change_form_data(page)
+    data["name"] = "Dinas Pangan dan Pertanian"
+
+    asked = staff_client.post(change_url(agency), data)
+    assert asked.status_code == 200
+    form = asked.context["adminform"].form
+    assert form.errors["address"] == ["Nama SKPD berubah: pilih apakah alamat publiknya tetap atau ikut berganti."]
+    assert dict(form.fields["address"].choices)["new"].startswith("ganti menjadi /skpd/dinas-pangan-dan-pertanian/")
+    agency.refresh_from_db()
+    assert agency.name == "Dinas Pertanian"
+
+    assertRedirects(staff_client.post(change_url(agency), {**data, "address": "new"}), CHANGELIST)
+    agency.refresh_from_db()
+    assert (agency.name, agency.slug) == ("Dinas Pangan dan Pertanian", "dinas-pangan-dan-pertanian")
+    old = client.get("/skpd/dinas-pertanian/")
+    assert old.status_code == 301
+    assert old["Location"] == "/skpd/dinas-pangan-dan-pertanian/"
+    assert client.get(old["Location"]).status_code == 200
+
+
+def test_a_rename_may_keep_its_address(staff_client):
+    agency = AgencyFactory(name="Dinas Pertanian", slug="dinas-pertanian")
+    data = {**change_form_data(staff_client.get(change_url(agency))), "name": "Dinas Pangan", "address": "keep"}
+    assertRedirects(staff_client.post(change_url(agency), data), CHANGELIST)
+    agency.refresh_from_db()
+    assert (agency.name, agency.slug) == ("Dinas Pangan", "dinas-pertanian")
+    assert not agency.former_slugs.exists()
+
+
+def test_a_slug_typed_with_the_rename_is_taken_as_it_is(staff_client):
+    agency = AgencyFactory(name="Dinas Pertanian", slug="dinas-pertanian")
+    data = {**change_form_data(staff_client.get(change_url(agency))), "name": "Dinas Pangan", "slug": "dispangan"}
+    assertRedirects(staff_client.post(change_url(agency), data), CHANGELIST)
+    agency.refresh_from_db()
+    assert agency.slug == "dispangan"
+    assert list(agency.former_slugs.values_list("slug", flat=True)) == ["dinas-pertanian"]
+
+
+def test_a_renamed_placeholder_is_offered_a_real_address(staff_client, client):
+    placeholder = AgencyFactory(
+        slug="skpd-belum-teridentifikasi-01", name="Dinas Perhubungan", name_confirmed=False, source="Perda 8/2016"
+    )
+    page = staff_client.get(change_url(placeholder))
+    assertContains(page, "ganti menjadi /skpd/dinas-perhubungan/")
+    assertRedirects(
+        staff_client.post(change_url(placeholder), {**change_form_data(page), "address": "new"}), CHANGELIST
+    )
+    placeholder.refresh_from_db()
+    assert placeholder.slug == "dinas-perhubungan"
+    assert client.get("/skpd/skpd-belum-teridentifikasi-01/")["Location"] == "/skpd/dinas-perhubungan/"
+
+
+def test_the_offered_address_of_another_agency_is_refused(staff_client):
+    AgencyFactory(name="Dinas Pangan", slug="dinas-pangan")
+    agency = AgencyFactory(name="Dinas Pertanian", slug="dinas-pertanian")
+    data = {**change_form_data(staff_client.get(change_url(agency))), "name": "Dinas Pangan!", "address": "new"}
+    response = staff_client.post(change_url(agency), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"slug": ["Sudah ada SKPD dengan slug ini."]}
+    agency.refresh_from_db()
+    assert agency.slug == "dinas-pertanian"
