@@ -18,6 +18,7 @@ from .. import selectors
 from ..models import Certificate, ProgrammeMember
 from .agency_address import ADDRESS_FIELD, AgencyAddressForm, offers_address
 from .agency_import import AgencyImportExportMixin
+from .certificate_interpretation import KEEP_FIELD, CertificateForm
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
@@ -40,7 +41,7 @@ class CertificateInline(admin.StackedInline):
     """An agency's certificates. Every field that ``Certificate.clean()`` reports on is in the form."""
 
     model = Certificate
-    form = ModelErrorsForm
+    form = CertificateForm
     extra = 0
     show_change_link = True
     autocomplete_fields = ["standard", "body"]
@@ -59,7 +60,7 @@ class CertificateInline(admin.StackedInline):
             },
         ),
         (_("Perubahan status"), {"fields": CERTIFICATE_STATUS_FIELDS}),
-        (_("Sumber"), {"fields": ["source", "interpretation"]}),
+        (_("Sumber"), {"fields": ["source", "interpretation", KEEP_FIELD]}),
     ]
 
 

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
+from bandung_iso.admin_base import RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 
 from ..models import Certificate, CertificationBody, Standard
 from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
+from .certificate_interpretation import KEEP_FIELD, CertificateForm
 from .cycle import CertificateCycleMixin
 from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMixin
 
@@ -105,7 +106,7 @@ class CertificateAdmin(
     search_fields = ["agency__name", "agency__short_name", "number", "body__name"]
     list_select_related = ["agency", "standard", "body"]
     autocomplete_fields = ["agency", "standard", "body"]
-    form = ModelErrorsForm
+    form = CertificateForm
     readonly_fields = [*CERTIFICATE_STATUS_FIELDS, "status_changes"]
     # The only empty cell in the list is an unknown certification body.
     empty_value_display = _("tidak diketahui")
@@ -128,7 +129,7 @@ class CertificateAdmin(
                 ),
             },
         ),
-        (_("Sumber dan catatan"), {"fields": ["source", "interpretation", "notes"]}),
+        (_("Sumber dan catatan"), {"fields": ["source", "interpretation", KEEP_FIELD, "notes"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):
