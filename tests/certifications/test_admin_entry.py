@@ -176,3 +176,13 @@ def test_the_certificate_of_another_agency_is_still_refused_on_the_server(staff_
     response = staff_client.post(url(Audit, "add"), data)
     assert field_errors(response, "certificate") == ["Sertifikat ini milik SKPD lain."]
     assert not Audit.objects.exists()
+
+
+@pytest.mark.parametrize("certificates", [2, 20])
+def test_the_limited_picker_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries, certificates):
+    agency = AgencyFactory()
+    CertificateFactory.create_batch(certificates, agency=agency)
+    CertificateFactory.create_batch(certificates)
+    # Session, user, the page of certificates (with agency, standard and body) and its count.
+    with django_assert_max_num_queries(4):
+        assert len(picker(staff_client, agency=str(agency.pk))) == certificates
