@@ -21,6 +21,7 @@ from bandung_iso.roles import Role
 
 from .. import rules, services
 from ..models import ALL_CLAUSE_VALUES, NONCONFORMITY_GRADES, Audit, Finding, Standard, clause_choices
+from .certificates import primary_key_param
 from .rows import RowRuleObjectMixin, audits_changeable_by, sees_audit
 from .workflow import FindingVerificationActionsMixin, RefuseDeleteWithFindingsMixin
 
@@ -236,7 +237,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
         form = super().get_form(request, obj, change, **kwargs)
         limit_certificate_picker(
             form,
-            _audit_id(request.POST.get("agency") or request.GET.get("agency"))
+            primary_key_param(request.POST.get("agency") or request.GET.get("agency"))
             or (obj.agency_id if obj is not None else None),
         )
         lead = form.base_fields.get("lead_auditor")
@@ -261,14 +262,6 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
     @admin.display(description=_("jumlah temuan"), ordering="findings_count")
     def findings_count(self, obj):
         return obj.findings_count
-
-
-def _audit_id(value) -> int | None:
-    """A primary key (an audit's, an agency's) from a request parameter, or None for anything that cannot be one."""
-    if not value or not value.isascii() or not value.isdecimal():
-        return None
-    number = int(value)
-    return number if 0 < number < 2**63 else None
 
 
 @admin.register(Finding)
@@ -369,7 +362,7 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
 
     def _clause_set(self, request, obj) -> str:
         """The standard of the audit the form is about: the one posted or asked for, else the finding's."""
-        audit_id = _audit_id(request.POST.get("audit") or request.GET.get("audit"))
+        audit_id = primary_key_param(request.POST.get("audit") or request.GET.get("audit"))
         if audit_id is not None:
             audit = audits_changeable_by(request.user).filter(pk=audit_id).select_related("standard").first()
             if audit is not None:
@@ -380,7 +373,7 @@ class FindingAdmin(SelectedIdsMixin, RowRuleObjectMixin, FindingVerificationActi
         # "?audit=" fills the add form (a link from the audit); anything but an audit id is dropped,
         # as the audit widget would otherwise look it up and fail.
         initial = super().get_changeform_initial_data(request)
-        if "audit" in initial and _audit_id(request.GET.get("audit")) is None:
+        if "audit" in initial and primary_key_param(request.GET.get("audit")) is None:
             del initial["audit"]
         return initial
 

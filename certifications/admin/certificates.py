@@ -32,8 +32,15 @@ def audit_picker_agency(request) -> int | None:
         "certificate",
     ):
         return None
-    value = params.get("agency", "")
-    return int(value) if value.isascii() and value.isdecimal() and 0 < int(value) < 2**63 else None
+    return primary_key_param(params.get("agency"))
+
+
+def primary_key_param(value) -> int | None:
+    """A primary key (an audit's, an agency's) from a request parameter, or None for anything that cannot be one."""
+    if not value or not value.isascii() or not value.isdecimal():
+        return None
+    number = int(value)
+    return number if 0 < number < 2**63 else None
 
 
 class ExpiryYearFilter(YearListFilter):
