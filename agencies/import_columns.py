@@ -185,7 +185,7 @@ class ParentWidget(Widget):
 
 
 class YesNoWidget(Widget):
-    """``ya``/``tidak`` (also yes/no, true/false, 1/0); empty: no."""
+    """``ya``/``tidak`` (also yes/no, true/false, 1/0); empty: no (a new agency keeps its default, see the resource)."""
 
     def clean(self, value, row=None, **kwargs):
         word = (value or "").casefold()

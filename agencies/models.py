@@ -141,10 +141,16 @@ class Agency(models.Model):
         default=True,
         help_text=_("Hapus centang bila SKPD sudah dilebur atau berganti nama; datanya tetap disimpan."),
     )
+    # A new agency is entered from its source (a Perda, the city's list), which names it: its
+    # name starts confirmed, on the admin's add form and in an import alike (a row that leaves
+    # the cell empty keeps this). A placeholder or an agency known only from hearsay says "no".
     name_confirmed = models.BooleanField(
         _("nama terkonfirmasi"),
-        default=False,
-        help_text=_("Centang hanya bila nama ini tertulis dalam sumber yang disebut di kolom sumber."),
+        default=True,
+        help_text=_(
+            "Tercentang bila nama ini tertulis dalam sumber yang disebut di kolom sumber; SKPD baru tercentang "
+            "sejak awal. Hapus centang bila sumbernya tidak menyebut nama ini."
+        ),
     )
     source = models.TextField(
         _("sumber"),

@@ -185,6 +185,13 @@ class AgencyResource(resources.ModelResource):
             )
         return successor
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # An empty "nama_terkonfirmasi" on a new agency keeps the model's default: a new
+        # agency's source names it (Agency.name_confirmed).
+        if field.attribute == "name_confirmed" and instance.pk is None and not row.get(field.column_name):
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:

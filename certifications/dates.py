@@ -51,6 +51,15 @@ def period_end(value: datetime.date, precision: str) -> datetime.date:
     return value
 
 
+def period_start(value: datetime.date, precision: str) -> datetime.date:
+    """The first day of the period that ``value`` stands for at ``precision``: the earliest it may mean."""
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    if precision in YEAR_PRECISIONS:
+        return value.replace(month=1, day=1)
+    return value
+
+
 def years_later(value: datetime.date, years: int) -> datetime.date:
     """The same day ``years`` on; a 29 February lands on 28 February in a year without one.
 

@@ -16,7 +16,9 @@ from bandung_iso.roles import Role
 
 from .. import selectors
 from ..models import Certificate, ProgrammeMember
+from .agency_address import ADDRESS_FIELD, AgencyAddressForm, offers_address
 from .agency_import import AgencyImportExportMixin
+from .certificate_interpretation import KEEP_FIELD, CertificateForm
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
@@ -39,7 +41,7 @@ class CertificateInline(admin.StackedInline):
     """An agency's certificates. Every field that ``Certificate.clean()`` reports on is in the form."""
 
     model = Certificate
-    form = ModelErrorsForm
+    form = CertificateForm
     extra = 0
     show_change_link = True
     autocomplete_fields = ["standard", "body"]
@@ -58,7 +60,7 @@ class CertificateInline(admin.StackedInline):
             },
         ),
         (_("Perubahan status"), {"fields": CERTIFICATE_STATUS_FIELDS}),
-        (_("Sumber"), {"fields": ["source", "interpretation"]}),
+        (_("Sumber"), {"fields": ["source", "interpretation", KEEP_FIELD]}),
     ]
 
 
@@ -85,6 +87,7 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
     list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "certification_reported", "is_active"]
     search_fields = ["name", "short_name", "slug", "former_names__name"]
+    form = AgencyAddressForm
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "merged_into"]
     # A plain two-list widget of the group's accounts, not an autocomplete: staff may not read
@@ -102,6 +105,15 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
         (_("Wakil manajemen SKPD"), {"fields": ["quality_representatives"]}),
         (_("Sumber dan catatan"), {"fields": ["source", "notes"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not offers_address(obj, request.POST.get("name")) or not self.has_change_permission(request, obj):
+            return fieldsets
+        (title, options), *rest = fieldsets
+        fields = list(options["fields"])
+        fields.insert(fields.index("slug") + 1, ADDRESS_FIELD)
+        return [(title, {**options, "fields": fields}), *rest]
 
     def get_queryset(self, request):
         # One EXISTS per row inside the list query, not a query per row.

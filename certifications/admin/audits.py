@@ -6,10 +6,12 @@ representative their agencies'. A finding's form depends on who opens it (``Find
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BLANK_CHOICE_DASH, Count, Q
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from bandung_iso.roles import Role, has_role
 
 from .. import rules, services
 from ..models import ALL_CLAUSE_VALUES, NONCONFORMITY_GRADES, Audit, Finding, Standard, clause_choices
+from .certificates import primary_key_param
 from .finding_steps import ANSWER, EDIT, PROPOSED, READ, FindingStepsMixin
 from .rows import RowRuleObjectMixin, audits_changeable_by, sees_audit
 from .workflow import FindingVerificationActionsMixin, RefuseDeleteWithFindingsMixin
@@ -155,6 +158,21 @@ class FindingInline(admin.StackedInline):
         return obj.clause_display
 
 
+def limit_certificate_picker(form, agency_id: int | None) -> None:
+    """Point the certificate picker at ``agency_id``'s certificates (``CertificateAdmin.get_search_results``).
+
+    The script audit_certificate.js sends the agency chosen on the page with each search; this covers the
+    page as it opens, before anyone touches the agency. ``Audit.clean()`` refuses another
+    agency's certificate whatever the picker offered.
+    """
+    field = form.base_fields.get("certificate")
+    picker = getattr(getattr(field, "widget", None), "widget", None)
+    if agency_id is None or not isinstance(picker, AutocompleteSelect):
+        return
+    base_url = picker.get_url()
+    picker.get_url = lambda: f"{base_url}?{urlencode({'agency': agency_id})}"
+
+
 @admin.register(Audit)
 class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsMixin, RowRuleHistoryAdmin):
     """Staff read every audit, an auditor the audits they lead, a representative their agencies'.
@@ -177,7 +195,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
     inlines = [FindingInline]
     fieldsets = [
         (None, {"fields": ["agency", "kind", "certificate", "standard", "body", "status"]}),
-        (_("Waktu"), {"fields": [("starts_on", "ends_on")]}),
+        (_("Waktu"), {"fields": [("starts_on", "ends_on"), "outside_validity_reason"]}),
         (_("Tim auditor"), {"fields": ["lead_auditor", "team"]}),
         (_("Hasil"), {"fields": ["summary"]}),
     ]
@@ -222,8 +240,17 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
             readonly += ["lead_auditor", "lead_auditor_name"]
         return readonly
 
+    class Media:
+        # After jquery.init.js, which defines the django.jQuery the script extends.
+        js = ["admin/js/jquery.init.js", "certifications/audit_certificate.js"]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        limit_certificate_picker(
+            form,
+            primary_key_param(request.POST.get("agency") or request.GET.get("agency"))
+            or (obj.agency_id if obj is not None else None),
+        )
         lead = form.base_fields.get("lead_auditor")
         if lead is not None:
             # The Auditor group, and the audit's present lead even if no longer in it (else a save would drop them).
@@ -262,14 +289,6 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
 
 def _lead_by_name(field):
     return "lead_auditor_name" if field == "lead_auditor" else field
-
-
-def _audit_id(value) -> int | None:
-    """An audit's primary key from a request parameter, or None for anything that cannot be one."""
-    if not value or not value.isascii() or not value.isdecimal():
-        return None
-    number = int(value)
-    return number if 0 < number < 2**63 else None
 
 
 @admin.register(Finding)
@@ -372,7 +391,7 @@ class FindingAdmin(
 
     def _clause_set(self, request, obj) -> str:
         """The standard of the audit the form is about: the one posted or asked for, else the finding's."""
-        audit_id = _audit_id(request.POST.get("audit") or request.GET.get("audit"))
+        audit_id = primary_key_param(request.POST.get("audit") or request.GET.get("audit"))
         if audit_id is not None:
             audit = audits_changeable_by(request.user).filter(pk=audit_id).select_related("standard").first()
             if audit is not None:
@@ -383,7 +402,7 @@ class FindingAdmin(
         # "?audit=" fills the add form (a link from the audit); anything but an audit id is dropped,
         # as the audit widget would otherwise look it up and fail.
         initial = super().get_changeform_initial_data(request)
-        if "audit" in initial and _audit_id(request.GET.get("audit")) is None:
+        if "audit" in initial and primary_key_param(request.GET.get("audit")) is None:
             del initial["audit"]
         return initial
 

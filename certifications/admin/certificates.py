@@ -7,15 +7,40 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
+from bandung_iso.admin_base import RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 
 from ..models import Certificate, CertificationBody, Standard
 from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
+from .certificate_interpretation import KEEP_FIELD, CertificateForm
 from .cycle import CertificateCycleMixin
 from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMixin
 
 # The workflow services and the status actions write these; no change form does.
 CERTIFICATE_STATUS_FIELDS = ["status", "status_changed_on", "status_reason"]
+
+
+def audit_picker_agency(request) -> int | None:
+    """The agency an audit's certificate picker asks for (``?agency=``), or None for any other search.
+
+    Sent by certifications/audit_certificate.js, or put in the picker's address by
+    ``AuditAdmin`` when the audit's agency is known: only that agency's certificates are offered.
+    """
+    params = request.GET
+    if (params.get("app_label"), params.get("model_name"), params.get("field_name")) != (
+        "certifications",
+        "audit",
+        "certificate",
+    ):
+        return None
+    return primary_key_param(params.get("agency"))
+
+
+def primary_key_param(value) -> int | None:
+    """A primary key (an audit's, an agency's) from a request parameter, or None for anything that cannot be one."""
+    if not value or not value.isascii() or not value.isdecimal():
+        return None
+    number = int(value)
+    return number if 0 < number < 2**63 else None
 
 
 class ExpiryYearFilter(YearListFilter):
@@ -88,7 +113,7 @@ class CertificateAdmin(
     search_fields = ["agency__name", "agency__short_name", "number", "body__name"]
     list_select_related = ["agency", "standard", "body"]
     autocomplete_fields = ["agency", "standard", "body"]
-    form = ModelErrorsForm
+    form = CertificateForm
     readonly_fields = [*CERTIFICATE_STATUS_FIELDS, "status_changes"]
     # The only empty cell in the list is an unknown certification body.
     empty_value_display = _("tidak diketahui")
@@ -111,8 +136,15 @@ class CertificateAdmin(
                 ),
             },
         ),
-        (_("Sumber dan catatan"), {"fields": ["source", "interpretation", "notes"]}),
+        (_("Sumber dan catatan"), {"fields": ["source", "interpretation", KEEP_FIELD, "notes"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        agency_id = audit_picker_agency(request)
+        if agency_id is not None:
+            queryset = queryset.filter(agency_id=agency_id)
+        return queryset, may_have_duplicates
 
     def get_queryset(self, request):
         # __str__ uses agency and standard: the autocomplete answers need them too.

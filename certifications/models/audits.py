@@ -16,6 +16,7 @@ from agencies.models import Agency
 from bandung_iso.db import StripWhitespace
 from bandung_iso.signals import SignallingQuerySet
 
+from ..audit_validity import check_audit_in_validity
 from ..clauses import ALL_CLAUSE_VALUES, CLAUSES, ClauseSet, clause_label
 from .certificates import Certificate, CertificationBody, Standard
 
@@ -28,6 +29,9 @@ ACTION_REQUIRED = _("Tindakan korektif wajib diisi sebelum temuan diusulkan sele
 CLOSED_BEFORE_PROPOSAL = _("Tanggal penutupan tidak boleh sebelum tindakan korektif diusulkan.")
 VERIFICATION_REQUIRED = _("Temuan hanya dapat ditutup dengan hasil verifikasi dan nama pemverifikasinya.")
 DUE_BEFORE_RAISED = _("Batas waktu tidak boleh sebelum tanggal temuan disampaikan.")
+REASON_ONLY_FOR_KINDS = _(
+    "Alasan audit di luar masa berlaku sertifikat hanya untuk audit resertifikasi atau audit khusus atas sertifikat."
+)
 
 
 class AuditKind(models.TextChoices):
@@ -46,6 +50,9 @@ class AuditStatus(models.TextChoices):
 
 
 AUDIT_CYCLE_KINDS = (AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION)
+# The kinds that may start outside their certificate's validity, saying why: a late
+# recertification after expiry, a special audit of a suspended or lapsed certificate.
+OUTSIDE_VALIDITY_KINDS = (AuditKind.RECERTIFICATION, AuditKind.SPECIAL)
 
 
 class AuditQuerySet(SignallingQuerySet):
@@ -74,7 +81,11 @@ class Audit(models.Model):
         null=True,
         blank=True,
         related_name="audits",
-        help_text=_("Sertifikat yang diawasi. Kosong untuk audit sertifikasi awal (tahap 1 dan 2) dan audit internal."),
+        help_text=_(
+            "Sertifikat yang diawasi. Kosong untuk audit sertifikasi awal (tahap 1 dan 2) dan audit internal. "
+            "Audit harus dimulai dalam masa berlaku sertifikatnya (dibekukan masih termasuk); tidak diperiksa "
+            "bila tanggal terbit atau kedaluwarsa sertifikat tidak diketahui."
+        ),
     )
     standard = models.ForeignKey(
         Standard,
@@ -122,6 +133,14 @@ class Audit(models.Model):
         help_text=_("Status pelaksanaan audit."),
     )
     summary = models.TextField(_("ringkasan"), blank=True, help_text=_("Ringkasan hasil audit."))
+    outside_validity_reason = models.TextField(
+        _("alasan di luar masa berlaku"),
+        blank=True,
+        help_text=_(
+            "Hanya untuk audit resertifikasi atau audit khusus yang dimulai di luar masa berlaku sertifikatnya: "
+            "mengapa audit itu tetap dilakukan."
+        ),
+    )
 
     objects = AuditQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("riwayat audit"))
@@ -144,6 +163,11 @@ class Audit(models.Model):
                 name="audit_cycle_audit_has_certificate",
                 violation_error_message=_("Audit surveilans dan resertifikasi harus menyebut sertifikatnya."),
             ),
+            models.CheckConstraint(
+                condition=Q(outside_validity_reason="") | Q(kind__in=OUTSIDE_VALIDITY_KINDS, certificate__isnull=False),
+                name="audit_validity_reason_only_for_its_kinds",
+                violation_error_message=REASON_ONLY_FOR_KINDS,
+            ),
         ]
 
     def __str__(self):
@@ -164,6 +188,9 @@ class Audit(models.Model):
                 self.standard_id = self.certificate.standard_id
             elif self.standard_id != self.certificate.standard_id:
                 raise ValidationError({"standard": _("Standar audit harus sama dengan standar sertifikatnya.")})
+        # Not a CHECK: the certificate's term lives in another table. Only which kinds may give a
+        # reason is one (audit_validity_reason_only_for_its_kinds).
+        check_audit_in_validity(self, kinds_with_reason=OUTSIDE_VALIDITY_KINDS, reason_message=REASON_ONLY_FOR_KINDS)
 
     @property
     def last_day(self) -> datetime.date:

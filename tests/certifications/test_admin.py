@@ -593,7 +593,13 @@ def test_audit_of_another_agencys_certificate_is_refused(staff_client):
 
 def test_audit_takes_its_certificates_standard(staff_client):
     certificate = CertificateFactory()
-    data = audit_form(certificate.agency, kind=Audit.Kind.SURVEILLANCE, certificate=str(certificate.pk))
+    data = audit_form(
+        certificate.agency,
+        kind=Audit.Kind.SURVEILLANCE,
+        certificate=str(certificate.pk),
+        starts_on="2013-05-06",
+        ends_on="2013-05-07",
+    )
     response = staff_client.post(url(Audit, "add"), data)
     assertRedirects(response, url(Audit, "changelist"))
     assert Audit.objects.get().standard == certificate.standard

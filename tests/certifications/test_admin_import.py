@@ -217,7 +217,8 @@ def test_english_headers_and_labels_are_read_too(importer, city):
     assert preview_rows(response) == [(2, "new"), (3, "new")]
     confirm(importer, response)
     garuda = Agency.objects.get(slug="puskesmas-garuda")
-    assert (garuda.kind, garuda.parent, garuda.name_confirmed) == ("health_centre", city["health"], False)
+    # An empty "Name-Confirmed" on a new agency: its source names it (Agency.name_confirmed).
+    assert (garuda.kind, garuda.parent, garuda.name_confirmed) == ("health_centre", city["health"], True)
     assert Agency.objects.get(slug="kecamatan-sukajadi").name_confirmed is True
 
 

@@ -199,6 +199,13 @@ CASES = [
         "Tanggal selesai audit tidak boleh sebelum tanggal mulai.",
         "audit_ends_after_start",
     ),
+    case(
+        lambda: audit(kind=Audit.Kind.STAGE_2, outside_validity_reason="Sertifikat lama sudah berakhir."),
+        "outside_validity_reason",
+        "Alasan audit di luar masa berlaku sertifikat hanya untuk audit resertifikasi atau audit khusus atas "
+        "sertifikat.",
+        "audit_validity_reason_only_for_its_kinds",
+    ),
     case(lambda: audit(kind="stage_3"), "kind", INVALID_CHOICE, "audit_kind_valid"),
     case(lambda: audit(status="postponed"), "status", INVALID_CHOICE, "audit_status_valid"),
     case(
@@ -542,7 +549,14 @@ def test_every_named_constraint_is_covered():
 
 def surveillance_audit():
     cert = CertificateFactory()
-    return audit(agency=cert.agency, kind=Audit.Kind.SURVEILLANCE, certificate=cert, body=CertificationBodyFactory())
+    return audit(
+        agency=cert.agency,
+        kind=Audit.Kind.SURVEILLANCE,
+        certificate=cert,
+        body=CertificationBodyFactory(),
+        starts_on=D(2013, 5, 6),
+        ends_on=D(2013, 5, 7),
+    )
 
 
 VALID_BUILDERS = [
@@ -699,7 +713,7 @@ def test_audit_refuses_a_certificate_of_another_agency():
 def test_audit_accepts_a_certificate_of_its_own_agency_for_any_kind():
     cert = CertificateFactory()
     for kind in Audit.Kind.values:
-        audit(agency=cert.agency, kind=kind, certificate=cert).full_clean()  # must not raise
+        audit(agency=cert.agency, kind=kind, certificate=cert, starts_on=D(2013, 5, 6), ends_on=None).full_clean()
     assert cert.audits.count() == 0
 
 
