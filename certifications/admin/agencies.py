@@ -18,6 +18,7 @@ from .. import selectors
 from ..models import Certificate, ProgrammeMember
 from .agency_import import AgencyImportExportMixin
 from .certificates import CERTIFICATE_STATUS_FIELDS
+from .tasks import StatusTodayFilter
 
 
 class CertifiedTodayFilter(YesNoListFilter):
@@ -89,7 +90,14 @@ class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
 @admin.register(Agency)
 class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
-    list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "certification_reported", "is_active"]
+    list_filter = [
+        "kind",
+        CertifiedTodayFilter,
+        StatusTodayFilter,
+        "name_confirmed",
+        "certification_reported",
+        "is_active",
+    ]
     search_fields = ["name", "short_name", "slug", "former_names__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "merged_into"]

@@ -12,6 +12,7 @@ from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, Selecte
 from ..models import Certificate, CertificationBody, Standard
 from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
 from .cycle import CertificateCycleMixin
+from .tasks import ExpiryKnownFilter
 from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMixin
 
 # The workflow services and the status actions write these; no change form does.
@@ -81,6 +82,7 @@ class CertificateAdmin(
         ValidTodayFilter,
         "status",
         ExpiryYearFilter,
+        ExpiryKnownFilter,
         "standard",
         "body",
         "agency__kind",
