@@ -75,10 +75,26 @@ class DutyKey:
     TIMED = (TO_ANSWER, RETURNED)
 
 
+class Label:
+    """A group's title, put into words when it is shown: the daily mail shows it in each recipient's language."""
+
+    def __init__(self, text, **params):
+        self.text, self.params = text, params
+
+    def __str__(self):
+        return str(self.text % self.params) if self.params else str(self.text)
+
+    def __eq__(self, other):
+        return str(self) == str(other)
+
+    def __hash__(self):
+        return hash(str(self))
+
+
 @dataclass(frozen=True)
 class Duty:
     key: str
-    label: str
+    label: Label
     count: int
     url: str
     records: tuple = ()  # Findings, Audits, NextAudits, Certificates or Agencies; empty for a bare count
@@ -160,7 +176,7 @@ def _representative_duties(findings: list[Finding], agencies: set[int], *, on) -
     return [
         Duty(
             DutyKey.TO_ANSWER,
-            _("Temuan SKPD yang Anda wakili yang perlu dijawab"),
+            Label(_("Temuan SKPD yang Anda wakili yang perlu dijawab")),
             len(to_answer),
             _task_url("finding", DutyKey.TO_ANSWER),
             tuple(to_answer),
@@ -168,7 +184,7 @@ def _representative_duties(findings: list[Finding], agencies: set[int], *, on) -
         ),
         Duty(
             DutyKey.RETURNED,
-            _("Temuan yang dikembalikan pemverifikasi: tindakan korektif perlu diperbaiki"),
+            Label(_("Temuan yang dikembalikan pemverifikasi: tindakan korektif perlu diperbaiki")),
             len(returned),
             _task_url("finding", DutyKey.RETURNED),
             tuple(returned),
@@ -186,15 +202,17 @@ def _lead_duties(user_id: int, findings: list[Finding], audits: list[Audit], *, 
     return [
         Duty(
             DutyKey.TO_VERIFY,
-            _("Temuan yang menunggu verifikasi Anda sebagai ketua auditor"),
+            Label(_("Temuan yang menunggu verifikasi Anda sebagai ketua auditor")),
             len(to_verify),
             _task_url("finding", DutyKey.TO_VERIFY),
             tuple(to_verify),
         ),
         Duty(
             DutyKey.AUDITS_DUE,
-            _("Audit yang Anda pimpin: dimulai dalam %(days)d hari, atau lewat tanggalnya tetapi belum selesai")
-            % {"days": AUDIT_DUE_NOTICE_DAYS},
+            Label(
+                _("Audit yang Anda pimpin: dimulai dalam %(days)d hari, atau lewat tanggalnya tetapi belum selesai"),
+                days=AUDIT_DUE_NOTICE_DAYS,
+            ),
             len(own_audits),
             _task_url("audit", DutyKey.AUDITS_DUE),
             tuple(own_audits),
@@ -202,7 +220,7 @@ def _lead_duties(user_id: int, findings: list[Finding], audits: list[Audit], *, 
         ),
         Duty(
             DutyKey.OVERDUE_LED,
-            _("Temuan audit yang Anda pimpin yang lewat batas waktu"),
+            Label(_("Temuan audit yang Anda pimpin yang lewat batas waktu")),
             len(overdue),
             _task_url("finding", DutyKey.OVERDUE_LED),
             tuple(overdue),
@@ -249,15 +267,17 @@ def staff_duties(*, on: datetime.date) -> list[Duty]:
     duties = [
         Duty(
             DutyKey.CYCLE_OVERDUE,
-            _("Audit surveilans atau resertifikasi yang terlambat"),
+            Label(_("Audit surveilans atau resertifikasi yang terlambat")),
             len(overdue_audits),
             changelist(cert, **{NEXT_AUDIT_PARAMETER: NEXT_AUDIT_OVERDUE}),
             overdue_audits,
         ),
         Duty(
             DutyKey.CYCLE_DUE,
-            _("Audit surveilans atau resertifikasi yang jatuh tempo dalam %(days)d hari")
-            % {"days": AUDIT_DUE_NOTICE_DAYS},
+            Label(
+                _("Audit surveilans atau resertifikasi yang jatuh tempo dalam %(days)d hari"),
+                days=AUDIT_DUE_NOTICE_DAYS,
+            ),
             len(due) - len(overdue_audits),
             changelist(cert, **{NEXT_AUDIT_PARAMETER: NEXT_AUDIT_DUE_SOON}),
             tuple(item for item in due if not item.is_overdue(on=on)),
@@ -265,8 +285,10 @@ def staff_duties(*, on: datetime.date) -> list[Duty]:
         # Before the expiring ones: the mail lists a certificate once, here with the remedy.
         Duty(
             DutyKey.STANDARD_ENDING,
-            _("SKPD yang hanya memegang sertifikat dengan standar yang berakhir dalam %(days)d hari")
-            % {"days": STANDARD_END_NOTICE_DAYS},
+            Label(
+                _("SKPD yang hanya memegang sertifikat dengan standar yang berakhir dalam %(days)d hari"),
+                days=STANDARD_END_NOTICE_DAYS,
+            ),
             len(lapsing_agencies),
             changelist(cert, **{ENDING_PARAMETER: ENDING_STANDARD}),
             tuple(lapsing),
@@ -274,35 +296,35 @@ def staff_duties(*, on: datetime.date) -> list[Duty]:
         ),
         Duty(
             DutyKey.EXPIRING,
-            _("Sertifikat yang berakhir dalam %(days)d hari") % {"days": EXPIRY_NOTICE_DAYS},
+            Label(_("Sertifikat yang berakhir dalam %(days)d hari"), days=EXPIRY_NOTICE_DAYS),
             len(expiring),
             changelist(cert, **{ENDING_PARAMETER: ENDING_EXPIRING}),
             tuple(expiring),
         ),
         Duty(
             DutyKey.MAJOR_OPEN,
-            _("Ketidaksesuaian mayor yang belum ditutup"),
+            Label(_("Ketidaksesuaian mayor yang belum ditutup")),
             len(major),
             _open_findings_url(grade__exact=FindingGrade.MAJOR),
             major,
         ),
         Duty(
             DutyKey.OVERDUE,
-            _("Temuan yang lewat batas waktu"),
+            Label(_("Temuan yang lewat batas waktu")),
             len(overdue),
             _open_findings_url(due_on__lt=on.isoformat()),
             overdue,
         ),
         Duty(
             DutyKey.WITHOUT_EXPIRY,
-            _("Sertifikat tanpa tanggal kedaluwarsa: masa berlakunya tidak diketahui"),
+            Label(_("Sertifikat tanpa tanggal kedaluwarsa: masa berlakunya tidak diketahui")),
             len(without_expiry),
             changelist(cert, **{EXPIRY_KNOWN_PARAMETER: "tidak"}),
             tuple(without_expiry),
         ),
         Duty(
             DutyKey.STATUS_UNKNOWN,
-            _("SKPD yang status sertifikasinya tidak diketahui"),
+            Label(_("SKPD yang status sertifikasinya tidak diketahui")),
             len(unknown),
             changelist("agency", "agencies", **{STATUS_TODAY_PARAMETER: AgencyStatus.UNKNOWN}),
             tuple(unknown),
@@ -320,8 +342,10 @@ def _report_duties() -> list[Duty]:
     return [
         Duty(
             DutyKey.REPORT_EXCEEDED,
-            _("SKPD bersertifikat menurut catatan melebihi laporan program per %(day)s")
-            % {"day": programme.reported_display},
+            Label(
+                _("SKPD bersertifikat menurut catatan melebihi laporan program per %(day)s"),
+                day=programme.reported_display,
+            ),
             exceeded.certified - programme.reported_certified,
             reverse("admin:certifications_programme_change", args=[programme.pk]),
             detail=_(
