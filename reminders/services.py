@@ -86,6 +86,14 @@ class Report:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (username, error)
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def portal_base_url() -> str:
+    """Where the links in mails point: settings.PORTAL_BASE_URL (PORTAL_BASE_URL in the environment)."""
+    return getattr(settings, "PORTAL_BASE_URL", "") or DEFAULT_BASE_URL
+
+
 # The plan --------------------------------------------------------------------------------
 
 # A long group (agencies of unknown status, say) is cut here in the mail: its link opens the whole list.

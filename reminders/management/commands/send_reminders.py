@@ -1,15 +1,13 @@
 import datetime
 import re
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from certifications.dates import EARLIEST_DAY, latest_day
 from certifications.notice import FINDING_DUE_NOTICE_DAYS
-from reminders.services import send_reminders
+from reminders.services import portal_base_url, send_reminders
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -51,8 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date: str | None, dry_run: bool, verbosity: int, **options):
         on = parse_day(date) if date is not None else timezone.localdate()
-        base_url = getattr(settings, "PORTAL_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL
-        report = send_reminders(on=on, base_url=base_url, dry_run=dry_run)
+        report = send_reminders(on=on, base_url=portal_base_url(), dry_run=dry_run)
 
         for draft in report.sent:
             if dry_run:
