@@ -244,32 +244,26 @@ def _open_findings_url(**params) -> str:
 
 def staff_duties(*, on: datetime.date) -> list[Duty]:
     """The programme's to-do, the same for every member of staff, in a fixed number of queries."""
+    return [*_certificate_duties(on), *_finding_and_agency_duties(on), *_report_duties()]
+
+
+def _certificate_duties(on: datetime.date) -> list[Duty]:
+    """Cycle audits, standards ending, expiring certificates, certificates without expiry (four queries)."""
     due = audits_due(on=on, within_days=AUDIT_DUE_NOTICE_DAYS)
-    lapsing = list(lapsing_standard_certificates(on=on, within_days=STANDARD_END_NOTICE_DAYS))
-    lapsing_agencies = {certificate.agency_id for certificate in lapsing}
-    expiring = list(
+    overdue_audits = tuple(item for item in due if item.is_overdue(on=on))
+    lapsing = tuple(lapsing_standard_certificates(on=on, within_days=STANDARD_END_NOTICE_DAYS))
+    expiring = tuple(
         Certificate.objects.expiring(on=on, within_days=EXPIRY_NOTICE_DAYS)
         .select_related("agency", "standard")
         .order_by("expires_on", "agency__name", "pk")
     )
-    findings = list(
-        Finding.objects.open()
-        .filter(Q(grade=FindingGrade.MAJOR) | Q(due_on__lt=on))
-        .select_related("audit__agency", "audit__standard")
-        .order_by(F("due_on").asc(nulls_last=True), "audit__agency__name", "pk")
-    )
-    without_expiry = list(Certificate.objects.without_expiry().select_related("agency", "standard"))
-    unknown = list(selectors.with_status(on=on, only=AgencyStatus.UNKNOWN).order_by("name", "pk"))
-    overdue_audits = tuple(item for item in due if item.is_overdue(on=on))
-    major = tuple(finding for finding in findings if finding.grade == FindingGrade.MAJOR)
-    overdue = tuple(finding for finding in findings if finding.is_overdue(on=on))
-    cert = "certificate"
-    duties = [
+    without_expiry = tuple(Certificate.objects.without_expiry().select_related("agency", "standard"))
+    return [
         Duty(
             DutyKey.CYCLE_OVERDUE,
             Label(_("Audit surveilans atau resertifikasi yang terlambat")),
             len(overdue_audits),
-            changelist(cert, **{NEXT_AUDIT_PARAMETER: NEXT_AUDIT_OVERDUE}),
+            changelist("certificate", **{NEXT_AUDIT_PARAMETER: NEXT_AUDIT_OVERDUE}),
             overdue_audits,
         ),
         Duty(
@@ -279,7 +273,7 @@ def staff_duties(*, on: datetime.date) -> list[Duty]:
                 days=AUDIT_DUE_NOTICE_DAYS,
             ),
             len(due) - len(overdue_audits),
-            changelist(cert, **{NEXT_AUDIT_PARAMETER: NEXT_AUDIT_DUE_SOON}),
+            changelist("certificate", **{NEXT_AUDIT_PARAMETER: NEXT_AUDIT_DUE_SOON}),
             tuple(item for item in due if not item.is_overdue(on=on)),
         ),
         # Before the expiring ones: the mail lists a certificate once, here with the remedy.
@@ -289,18 +283,40 @@ def staff_duties(*, on: datetime.date) -> list[Duty]:
                 _("SKPD yang hanya memegang sertifikat dengan standar yang berakhir dalam %(days)d hari"),
                 days=STANDARD_END_NOTICE_DAYS,
             ),
-            len(lapsing_agencies),
-            changelist(cert, **{ENDING_PARAMETER: ENDING_STANDARD}),
-            tuple(lapsing),
+            len({certificate.agency_id for certificate in lapsing}),
+            changelist("certificate", **{ENDING_PARAMETER: ENDING_STANDARD}),
+            lapsing,
             "; ".join(dict.fromkeys(_standard_end(certificate.standard) for certificate in lapsing)),
         ),
         Duty(
             DutyKey.EXPIRING,
             Label(_("Sertifikat yang berakhir dalam %(days)d hari"), days=EXPIRY_NOTICE_DAYS),
             len(expiring),
-            changelist(cert, **{ENDING_PARAMETER: ENDING_EXPIRING}),
-            tuple(expiring),
+            changelist("certificate", **{ENDING_PARAMETER: ENDING_EXPIRING}),
+            expiring,
         ),
+        Duty(
+            DutyKey.WITHOUT_EXPIRY,
+            Label(_("Sertifikat tanpa tanggal kedaluwarsa: masa berlakunya tidak diketahui")),
+            len(without_expiry),
+            changelist("certificate", **{EXPIRY_KNOWN_PARAMETER: "tidak"}),
+            without_expiry,
+        ),
+    ]
+
+
+def _finding_and_agency_duties(on: datetime.date) -> list[Duty]:
+    """Open major nonconformities, overdue findings, agencies of unknown status (two queries)."""
+    findings = list(
+        Finding.objects.open()
+        .filter(Q(grade=FindingGrade.MAJOR) | Q(due_on__lt=on))
+        .select_related("audit__agency", "audit__standard")
+        .order_by(F("due_on").asc(nulls_last=True), "audit__agency__name", "pk")
+    )
+    major = tuple(finding for finding in findings if finding.grade == FindingGrade.MAJOR)
+    overdue = tuple(finding for finding in findings if finding.is_overdue(on=on))
+    unknown = tuple(selectors.with_status(on=on, only=AgencyStatus.UNKNOWN).order_by("name", "pk"))
+    return [
         Duty(
             DutyKey.MAJOR_OPEN,
             Label(_("Ketidaksesuaian mayor yang belum ditutup")),
@@ -316,21 +332,13 @@ def staff_duties(*, on: datetime.date) -> list[Duty]:
             overdue,
         ),
         Duty(
-            DutyKey.WITHOUT_EXPIRY,
-            Label(_("Sertifikat tanpa tanggal kedaluwarsa: masa berlakunya tidak diketahui")),
-            len(without_expiry),
-            changelist(cert, **{EXPIRY_KNOWN_PARAMETER: "tidak"}),
-            tuple(without_expiry),
-        ),
-        Duty(
             DutyKey.STATUS_UNKNOWN,
             Label(_("SKPD yang status sertifikasinya tidak diketahui")),
             len(unknown),
             changelist("agency", "agencies", **{STATUS_TODAY_PARAMETER: AgencyStatus.UNKNOWN}),
-            tuple(unknown),
+            unknown,
         ),
     ]
-    return [*duties, *_report_duties()]
 
 
 def _report_duties() -> list[Duty]:

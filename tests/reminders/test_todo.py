@@ -95,9 +95,9 @@ EXPECTED = {
     "representative": [(DutyKey.TO_ANSWER, 2), (DutyKey.RETURNED, 1)],
     "lead": [(DutyKey.TO_VERIFY, 1), (DutyKey.AUDITS_DUE, 1), (DutyKey.OVERDUE_LED, 1)],
     "staff": [
+        (DutyKey.WITHOUT_EXPIRY, 1),
         (DutyKey.MAJOR_OPEN, 1),
         (DutyKey.OVERDUE, 1),
-        (DutyKey.WITHOUT_EXPIRY, 1),
         (DutyKey.STATUS_UNKNOWN, 1),  # Dinas Tugas: no certificate, nothing reported
     ],
     "no_role": [],
