@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bandung_iso.roles import is_programme_staff
@@ -48,6 +49,8 @@ class MailPreferenceAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     fields = ["user", "language"]
+    # One row per person, changed on its page: no bulk action to reach other people's rows.
+    actions = None
 
     def _may_use(self, request) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
@@ -74,6 +77,14 @@ class MailPreferenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._may_touch(request, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Someone else's row is found and then refused by the permission checks (403), rather
+        # than hidden by the user's own list (a redirect saying it does not exist).
+        try:
+            return self.model._default_manager.select_related("user").get(pk=object_id)
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_queryset(self, request):
         preferences = super().get_queryset(request)
