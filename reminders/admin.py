@@ -70,10 +70,9 @@ class MailPreferenceAdmin(admin.ModelAdmin):
         return self._may_touch(request, obj)
 
     def has_add_permission(self, request):
-        # One row per person: someone other than staff adds theirs once, then changes it.
-        if not self._may_use(request):
-            return False
-        return is_programme_staff(request.user) or not MailPreference.objects.filter(user=request.user).exists()
+        # Asked on every admin page (the sidebar): no query. Adding a second row for oneself
+        # changes the first (save_model).
+        return self._may_use(request)
 
     def has_delete_permission(self, request, obj=None):
         return self._may_touch(request, obj)
@@ -96,4 +95,7 @@ class MailPreferenceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not is_programme_staff(request.user):
             obj.user = request.user
+        if not change:
+            # One row per person: "adding" it again changes the language already chosen.
+            obj.pk = MailPreference.objects.filter(user=obj.user).values_list("pk", flat=True).first()
         super().save_model(request, obj, form, change)

@@ -89,7 +89,6 @@ REFERENCE = {SUPERUSER: FULL, STAFF: FULL, AUDITOR: READ, REPRESENTATIVE: NONE, 
 PROGRAMME = {SUPERUSER: FULL, STAFF: FULL, AUDITOR: NONE, REPRESENTATIVE: NONE, NO_GROUP: NONE}
 SUPERUSER_ONLY = {SUPERUSER: FULL, STAFF: NONE, AUDITOR: NONE, REPRESENTATIVE: NONE, NO_GROUP: NONE}
 LOGS = {**SUPERUSER_ONLY, SUPERUSER: LOG}
-OWN_ROW = Access(200, 403, 200, 200, 200, editable=True)
 OTHERS_ROW = Access(200, 200, 403, 403, 403)
 # Models whose list shows each user their own rows only: the page object is not on the others' list.
 OWN_ROWS_ONLY = {"reminders.mailpreference"}
@@ -103,13 +102,13 @@ EXPECTED = {
     "axes.accessfailurelog": LOGS,
     # The log of reminders sent: programme staff read it, nobody writes it by hand.
     "reminders.reminder": {**SUPERUSER_ONLY, SUPERUSER: READ, STAFF: READ},
-    # The page object is the representative's mail language: theirs to change (once added, not
-    # added again), staff's too; other back-office users add their own and may not open it.
+    # The page object is the representative's mail language: theirs to change, staff's too;
+    # other back-office users add their own and may not open it.
     "reminders.mailpreference": {
         SUPERUSER: FULL,
         STAFF: FULL,
         AUDITOR: OTHERS_ROW,
-        REPRESENTATIVE: OWN_ROW,
+        REPRESENTATIVE: FULL,
         NO_GROUP: OTHERS_ROW,
     },
     "agencies.agency": REFERENCE,

@@ -28,12 +28,11 @@ def parse_day(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Mengirim pengingat harian lewat email: kepada wakil manajemen SKPD dan ketua auditor tentang temuan "
-        f"yang batas waktunya {FINDING_DUE_NOTICE_DAYS} hari lagi atau sudah lewat, dan kepada Staf Pemkot tentang "
-        "audit surveilans, sertifikat yang segera berakhir, dan sertifikat yang standarnya segera tidak berlaku. "
-        "Satu pesan per "
-        "orang per hari: menjalankan ulang pada hari yang sama tidak mengirim apa pun yang sudah terkirim. "
-        "Untuk cron harian."
+        "Mengirim pengingat harian lewat email: kepada setiap orang yang berperan di portal, apa yang panel "
+        '"Perlu tindakan" di halaman depan admin tunjukkan kepadanya hari itu. Temuan dikirim kepada wakil '
+        f"manajemen sejak {FINDING_DUE_NOTICE_DAYS} hari sebelum batas waktunya, dan sekali di pertengahan antara "
+        "tanggal disampaikan dan batas waktunya. Satu pesan per orang per hari, dalam bahasa pilihannya: "
+        "menjalankan ulang pada hari yang sama tidak mengirim apa pun yang sudah terkirim. Untuk cron harian."
     )
 
     def add_arguments(self, parser):
