@@ -124,7 +124,7 @@ def _task_url(model: str, key: str) -> str:
 
 
 def _due_detail(findings) -> str:
-    """The nearest due date, and how many are overdue."""
+    """The nearest due date, or "" when none is set."""
     dated = sorted(finding.due_on for finding in findings if finding.due_on is not None)
     if not dated:
         return ""
@@ -132,6 +132,7 @@ def _due_detail(findings) -> str:
 
 
 def _overdue_detail(findings, on: datetime.date) -> str:
+    """How many are overdue, and the nearest due date: what a representative reads under a group."""
     overdue = sum(1 for finding in findings if finding.is_overdue(on=on))
     nearest = _due_detail(findings)
     if not overdue:
