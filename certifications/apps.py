@@ -8,7 +8,9 @@ class CertificationsConfig(AppConfig):
 
     def ready(self):
         # Models are importable only once the registry is ready.
-        from . import timeline_store
+        from . import signals, timeline_store
 
         # Every write to a certificate or a standard's end rebuilds its agencies' stored timeline.
         timeline_store.connect()
+        # A finding added by any path is announced to whoever listens (the reminders' mails).
+        signals.connect()

@@ -18,6 +18,7 @@ from .models import (
     CertificateStatus,
     Finding,
 )
+from .signals import action_proposed, finding_closed, finding_returned, send_on_commit
 
 # --- The finding workflow: open → action proposed → closed -------------------------------
 # Each step locks the row, checks who may take it and from which state, validates the
@@ -93,6 +94,7 @@ def check_action_proposal(
         )
     finding.action_proposed_on = on
     finding.status = Finding.Status.ACTION_PROPOSED
+    finding.returned = False
     finding.full_clean()
     return finding
 
@@ -119,6 +121,7 @@ def propose_action(
         today=today,
     )
     _save_validated(finding, by=by, reason=_("Tindakan korektif diusulkan"))
+    send_on_commit(action_proposed, finding, by=by)
     return finding
 
 
@@ -141,6 +144,7 @@ def close_finding(*, finding: Finding, by, verification: str, on: datetime.date,
     finding.closed_on = on
     finding.status = Finding.Status.CLOSED
     _save_with_history(finding, by=by, reason=_("Diverifikasi dan ditutup"))
+    send_on_commit(finding_closed, finding, by=by)
     return finding
 
 
@@ -158,7 +162,9 @@ def return_finding(*, finding: Finding, by, reason: str) -> Finding:
     reason = _require_text(reason, "reason", _("Tulis mengapa tindakan korektif belum diterima."))
     finding.status = Finding.Status.OPEN
     finding.action_proposed_on = None
+    finding.returned = True
     _save_with_history(finding, by=by, reason=_("Dikembalikan: %(reason)s") % {"reason": reason})
+    send_on_commit(finding_returned, finding, by=by, reason=reason)
     return finding
 
 

@@ -20,6 +20,7 @@ from .agency_address import ADDRESS_FIELD, AgencyAddressForm, offers_address
 from .agency_import import AgencyImportExportMixin
 from .certificate_interpretation import KEEP_FIELD, CertificateForm
 from .certificates import CERTIFICATE_STATUS_FIELDS
+from .tasks import StatusTodayFilter
 
 
 class CertifiedTodayFilter(YesNoListFilter):
@@ -85,7 +86,14 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Agency)
 class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "name_confirmed", "is_active", "certified_today"]
-    list_filter = ["kind", CertifiedTodayFilter, "name_confirmed", "certification_reported", "is_active"]
+    list_filter = [
+        "kind",
+        CertifiedTodayFilter,
+        StatusTodayFilter,
+        "name_confirmed",
+        "certification_reported",
+        "is_active",
+    ]
     search_fields = ["name", "short_name", "slug", "former_names__name"]
     form = AgencyAddressForm
     prepopulated_fields = {"slug": ["name"]}

@@ -25,6 +25,7 @@ from ..models import ALL_CLAUSE_VALUES, NONCONFORMITY_GRADES, Audit, Finding, St
 from .certificates import primary_key_param
 from .finding_steps import ANSWER, EDIT, PROPOSED, READ, FindingStepsMixin
 from .rows import RowRuleObjectMixin, audits_changeable_by, sees_audit
+from .tasks import AuditTaskFilter, FindingTaskFilter
 from .workflow import FindingVerificationActionsMixin, RefuseDeleteWithFindingsMixin
 
 FINDING_AUDIT_FIELDS = ["audit", "clause", "grade", "description", "evidence", "raised_on", "due_on"]
@@ -183,7 +184,7 @@ class AuditAdmin(SelectedIdsMixin, RowRuleObjectMixin, RefuseDeleteWithFindingsM
 
     list_display = ["starts_on", "ends_on", "agency", "kind", "body", "lead_auditor_name", "status", "findings_count"]
     # Only the bodies of the audits the user sees: a representative may not read the others.
-    list_filter = ["kind", "status", ("body", admin.RelatedOnlyFieldListFilter), "agency__kind"]
+    list_filter = [AuditTaskFilter, "kind", "status", ("body", admin.RelatedOnlyFieldListFilter), "agency__kind"]
     search_fields = ["agency__name", "agency__short_name", "body__name", "certificate__number", "team"]
     date_hierarchy = "starts_on"
     # The findings count groups the query, which drops the model's default ordering: the
@@ -307,7 +308,7 @@ class FindingAdmin(
     form = FindingForm
     list_display = ["agency", "audit_display", "clause_display", "grade", "summary", "status", "due_on", "closed_on"]
     # No clause filter: fifty sub-clauses swamp the sidebar, and the search finds "4.2.3".
-    list_filter = ["status", "grade", "audit__kind"]
+    list_filter = [FindingTaskFilter, "status", "grade", "audit__kind"]
     search_fields = ["description", "audit__agency__name", "audit__agency__short_name", "clause"]
     date_hierarchy = "due_on"
     list_select_related = ["audit__agency", "audit__standard"]

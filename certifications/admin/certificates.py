@@ -13,6 +13,7 @@ from ..models import Certificate, CertificationBody, Standard
 from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
 from .certificate_interpretation import KEEP_FIELD, CertificateForm
 from .cycle import CertificateCycleMixin
+from .tasks import ExpiryKnownFilter
 from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMixin
 
 # The workflow services and the status actions write these; no change form does.
@@ -106,6 +107,7 @@ class CertificateAdmin(
         ValidTodayFilter,
         "status",
         ExpiryYearFilter,
+        ExpiryKnownFilter,
         "standard",
         "body",
         "agency__kind",

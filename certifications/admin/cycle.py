@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .. import duties
 from ..cycle import cycle_annotations, lapsing_standard_certificates, next_audit_of, next_audits
 from ..dates import DatePrecision
 from ..models import Certificate
@@ -24,10 +25,10 @@ class NextAuditFilter(admin.SimpleListFilter):
     """Certificates whose next cycle audit is overdue today, or due within ``AUDIT_DUE_NOTICE_DAYS``."""
 
     title = _("audit berikutnya")
-    parameter_name = "audit_berikutnya"
+    parameter_name = duties.NEXT_AUDIT_PARAMETER
 
-    OVERDUE = "terlambat"
-    DUE_SOON = f"{AUDIT_DUE_NOTICE_DAYS}_hari"
+    OVERDUE = duties.NEXT_AUDIT_OVERDUE
+    DUE_SOON = duties.NEXT_AUDIT_DUE_SOON
 
     def lookups(self, request, model_admin):
         return [
@@ -56,10 +57,10 @@ class EndingFilter(admin.SimpleListFilter):
     alone for agencies that hold no certificate to a newer standard."""
 
     title = _("berakhir")
-    parameter_name = "berakhir"
+    parameter_name = duties.ENDING_PARAMETER
 
-    EXPIRING = f"{EXPIRY_NOTICE_DAYS}_hari"
-    STANDARD_ENDING = f"standar_{STANDARD_END_NOTICE_DAYS}_hari"
+    EXPIRING = duties.ENDING_EXPIRING
+    STANDARD_ENDING = duties.ENDING_STANDARD
 
     def lookups(self, request, model_admin):
         return [

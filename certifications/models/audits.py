@@ -32,6 +32,7 @@ DUE_BEFORE_RAISED = _("Batas waktu tidak boleh sebelum tanggal temuan disampaika
 REASON_ONLY_FOR_KINDS = _(
     "Alasan audit di luar masa berlaku sertifikat hanya untuk audit resertifikasi atau audit khusus atas sertifikat."
 )
+RETURNED_IS_OPEN = _("Hanya temuan terbuka yang dapat berstatus dikembalikan kepada SKPD.")
 
 
 class AuditKind(models.TextChoices):
@@ -293,6 +294,14 @@ class Finding(models.Model):
         blank=True,
         help_text=_("Bagaimana efektivitas tindakan korektif diperiksa, oleh ketua auditor atau staf."),
     )
+    # Set by services.return_finding, cleared by services.propose_action: whose turn it is reads
+    # from the row itself, without a walk through the finding's history.
+    returned = models.BooleanField(
+        _("dikembalikan"),
+        default=False,
+        editable=False,
+        help_text=_("Tindakan korektif yang diusulkan dikembalikan oleh pemverifikasi; SKPD perlu menjawab lagi."),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -369,6 +378,11 @@ class Finding(models.Model):
                 violation_error_message=DUE_BEFORE_RAISED,
             ),
             models.CheckConstraint(
+                condition=Q(returned=False) | Q(status=FindingStatus.OPEN),
+                name="finding_returned_is_open",
+                violation_error_message=RETURNED_IS_OPEN,
+            ),
+            models.CheckConstraint(
                 condition=Q(closed_on__isnull=True)
                 | Q(action_proposed_on__isnull=True)
                 | Q(closed_on__gte=F("action_proposed_on")),
@@ -407,6 +421,8 @@ class Finding(models.Model):
                 errors["corrective_action"] = [ACTION_REQUIRED]
             if self.action_proposed_on is None:
                 errors["action_proposed_on"] = [_("Tanggal usulan tindakan wajib dicatat.")]
+        if self.returned and self.status != self.Status.OPEN:
+            errors.setdefault("status", []).append(RETURNED_IS_OPEN)
         if self.closed_on and self.action_proposed_on and self.closed_on < self.action_proposed_on:
             errors.setdefault("closed_on", []).append(CLOSED_BEFORE_PROPOSAL)
         if self.status == self.Status.CLOSED:

@@ -127,6 +127,10 @@ class CertificateQuerySet(SignallingQuerySet):
         """Valid on ``on`` and ceasing to be valid within ``within_days`` (``certifications.timeline.expiring_on``)."""
         return self.filter(expiring_on(on, within_days=within_days))
 
+    def without_expiry(self):
+        """Certificates whose expiry date is not recorded: never counted valid, so their validity is unknown."""
+        return self.filter(expires_on__isnull=True)
+
     def with_number(self, number: str):
         """Certificates whose printed number is exactly ``number`` (trimmed, letter case ignored).
 

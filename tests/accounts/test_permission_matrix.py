@@ -25,7 +25,7 @@ from bandung_iso.spreadsheets import UploadCacheStorage
 from certifications import services
 from certifications.admin.agency_import import AgencyConfirmForm
 from certifications.models import Audit, Certificate, Finding
-from reminders.models import Reminder
+from reminders.models import MailPreference, Reminder
 from tests import spreadsheets
 from tests.factories import (
     AgencyFactory,
@@ -89,6 +89,9 @@ REFERENCE = {SUPERUSER: FULL, STAFF: FULL, AUDITOR: READ, REPRESENTATIVE: NONE, 
 PROGRAMME = {SUPERUSER: FULL, STAFF: FULL, AUDITOR: NONE, REPRESENTATIVE: NONE, NO_GROUP: NONE}
 SUPERUSER_ONLY = {SUPERUSER: FULL, STAFF: NONE, AUDITOR: NONE, REPRESENTATIVE: NONE, NO_GROUP: NONE}
 LOGS = {**SUPERUSER_ONLY, SUPERUSER: LOG}
+OTHERS_ROW = Access(200, 200, 403, 403, 403)
+# Models whose list shows each user their own rows only: the page object is not on the others' list.
+OWN_ROWS_ONLY = {"reminders.mailpreference"}
 
 # For each registered model (the page object of the fixture below), what each role gets.
 EXPECTED = {
@@ -99,6 +102,15 @@ EXPECTED = {
     "axes.accessfailurelog": LOGS,
     # The log of reminders sent: programme staff read it, nobody writes it by hand.
     "reminders.reminder": {**SUPERUSER_ONLY, SUPERUSER: READ, STAFF: READ},
+    # The page object is the representative's mail language: theirs to change, staff's too;
+    # other back-office users add their own and may not open it.
+    "reminders.mailpreference": {
+        SUPERUSER: FULL,
+        STAFF: FULL,
+        AUDITOR: OTHERS_ROW,
+        REPRESENTATIVE: FULL,
+        NO_GROUP: OTHERS_ROW,
+    },
     "agencies.agency": REFERENCE,
     "certifications.standard": REFERENCE,
     "certifications.certificationbody": REFERENCE,
@@ -172,6 +184,7 @@ class World:
                 body="Satu temuan jatuh tempo.",
                 item_count=1,
             ),
+            "reminders.mailpreference": MailPreference.objects.create(user=self.users[REPRESENTATIVE], language="en"),
             "agencies.agency": self.agency,
             "certifications.standard": self.standard,
             "certifications.certificationbody": self.body,
@@ -233,7 +246,8 @@ def test_pages(client, world, role, model):
         if page == "changelist" and response.status_code == 200 and role != SUPERUSER:
             # list_editable saves every row of the page: never for a role with limits.
             assert response.context["cl"].formset is None
-            assert obj in response.context["cl"].result_list
+            mine = model not in OWN_ROWS_ONLY or access is not OTHERS_ROW
+            assert (obj in response.context["cl"].result_list) is mine
 
 
 def refused_writes(role, model):

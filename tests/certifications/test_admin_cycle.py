@@ -282,7 +282,7 @@ def test_staff_are_told_what_needs_them_on_a_chosen_day(staff):
 
     panel = needs_attention(staff, on=on)
     assert panel.shown and panel.staff
-    counts = {str(task.label): task.count for task in panel.tasks}
+    counts = {str(task.label): task.count for task in panel.duties}
     # The certificate issued on 1 June 2018 owes its first surveillance too (due 31 May 2019).
     assert counts == {
         "Audit surveilans atau resertifikasi yang terlambat": 2,
@@ -291,7 +291,7 @@ def test_staff_are_told_what_needs_them_on_a_chosen_day(staff):
         "Ketidaksesuaian mayor yang belum ditutup": 1,
         "Temuan yang lewat batas waktu": 1,
     }
-    urls = {str(task.label): task.url for task in panel.tasks}
+    urls = {str(task.label): task.url for task in panel.duties}
     assert urls["Temuan yang lewat batas waktu"] == (
         f"{FINDINGS}?status__in=open%2Caction_proposed&due_on__lt=2021-03-10"
     )
@@ -312,7 +312,7 @@ def test_agencies_holding_only_a_2008_certificate_near_its_end(staff):
     CertificateFactory(agency=both.agency, standard=iso_2015(), issued_on=D(2018, 1, 1), expires_on=D(2020, 12, 31))
 
     def lapsing(on):
-        tasks = [t for t in needs_attention(staff, on=on).tasks if str(t.label).startswith("SKPD yang hanya")]
+        tasks = [t for t in needs_attention(staff, on=on).duties if str(t.label).startswith("SKPD yang hanya")]
         return [(t.count, t.detail) for t in tasks]
 
     assert lapsing(D(2018, 6, 1)) == [(1, "ISO 9001:2008 tidak berlaku lagi sesudah 15 Sep. 2018")]
@@ -323,7 +323,7 @@ def test_agencies_holding_only_a_2008_certificate_near_its_end(staff):
 def test_nothing_needs_staff_on_a_quiet_day(staff):
     CertificateFactory(standard=iso_2015(), issued_on=D(2020, 3, 10), expires_on=D(2023, 3, 9))
     panel = needs_attention(staff, on=D(2020, 6, 1))
-    assert panel.shown and panel.tasks == []
+    assert panel.shown and panel.duties == []
 
 
 def test_a_superuser_is_programme_staff():
@@ -331,31 +331,33 @@ def test_a_superuser_is_programme_staff():
     assert panel.staff
 
 
-def test_auditors_see_only_their_own_overdue_findings(roles):
+def test_auditors_see_only_their_own_overdue_findings_and_the_schedule_link(roles):
     auditor = RoleUserFactory(role=Role.AUDITOR)
     other = RoleUserFactory(role=Role.AUDITOR)
-    mine = AuditFactory(lead_auditor=auditor, starts_on=D(2021, 1, 5), ends_on=None)
-    theirs = AuditFactory(lead_auditor=other, starts_on=D(2021, 1, 5), ends_on=None)
+    mine = AuditFactory(lead_auditor=auditor, starts_on=D(2021, 1, 5), ends_on=None, status="completed")
+    theirs = AuditFactory(lead_auditor=other, starts_on=D(2021, 1, 5), ends_on=None, status="completed")
     FindingFactory(audit=mine, due_on=D(2021, 3, 1))
     FindingFactory(audit=theirs, due_on=D(2021, 3, 1))
     FindingFactory(audit=theirs, due_on=D(2021, 3, 1))
     CertificateFactory(standard=iso_2015(), issued_on=D(2019, 3, 10), expires_on=D(2022, 3, 9))  # overdue cycle
     panel = needs_attention(auditor, on=D(2021, 3, 10))
-    assert panel.shown and not panel.staff and panel.schedule_url == ""
-    assert [(str(t.label), t.count) for t in panel.tasks] == [
-        ("Temuan dari audit yang Anda pimpin yang lewat batas waktu", 1)
+    # An auditor may read the schedule (view_certificate), so the panel links it.
+    assert panel.shown and not panel.staff and panel.schedule_url == SCHEDULE
+    assert [(str(t.label), t.count) for t in panel.duties] == [
+        ("Temuan audit yang Anda pimpin yang lewat batas waktu", 1)
     ]
 
 
-def test_representatives_see_only_their_agencies_overdue_findings(roles):
+def test_representatives_see_only_their_agencies_open_findings(roles):
     agency = AgencyFactory()
     representative = RoleUserFactory(role=Role.REPRESENTATIVE, agencies=[agency])
     FindingFactory(audit=AuditFactory(agency=agency, starts_on=D(2021, 1, 5), ends_on=None), due_on=D(2021, 3, 1))
     FindingFactory(audit=AuditFactory(starts_on=D(2021, 1, 5), ends_on=None), due_on=D(2021, 3, 1))
     panel = needs_attention(representative, on=D(2021, 3, 10))
-    assert [(str(t.label), t.count) for t in panel.tasks] == [
-        ("Temuan SKPD yang Anda wakili yang lewat batas waktu", 1)
+    assert [(str(t.label), t.count, t.detail) for t in panel.duties] == [
+        ("Temuan SKPD yang Anda wakili yang perlu dijawab", 1, "1 lewat batas waktu; batas waktu terdekat 1 Maret 2021")
     ]
+    assert panel.schedule_url == ""  # a representative may not read the schedule
 
 
 def test_a_staff_account_without_a_role_gets_no_panel():
@@ -433,20 +435,24 @@ def test_staff_are_told_when_nothing_needs_them(staff_client):
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.REPRESENTATIVE])
 def test_auditors_and_representatives_do_not_see_staffs_panel(client, roles, index_world, role):
+    """Neither the programme's tasks nor, for a representative (no view_certificate), the schedule."""
     agencies = [index_world["overdue"].agency] if role == Role.REPRESENTATIVE else None
     client.force_login(RoleUserFactory(role=role, agencies=agencies))
     response = client.get(INDEX)
     assert response.status_code == 200
     assertNotContains(response, "Audit surveilans atau resertifikasi")
     assertNotContains(response, "Ketidaksesuaian mayor yang belum ditutup")
-    assertNotContains(response, SCHEDULE)
+    if role == Role.REPRESENTATIVE:
+        assertNotContains(response, SCHEDULE)
+    else:
+        assertContains(response, f'href="{SCHEDULE}"')
 
 
-def test_a_representative_sees_their_agencys_overdue_finding(client, roles, index_world):
+def test_a_representative_sees_their_agencys_open_findings(client, roles, index_world):
     client.force_login(RoleUserFactory(role=Role.REPRESENTATIVE, agencies=[index_world["overdue"].agency]))
     links = panel_links(client.get(INDEX).content.decode())
     assert {label: count for label, (href, count) in links.items()} == {
-        "Temuan SKPD yang Anda wakili yang lewat batas waktu": 1
+        "Temuan SKPD yang Anda wakili yang perlu dijawab": 2
     }
 
 
@@ -461,9 +467,10 @@ def test_the_index_runs_a_fixed_number_of_queries(staff_client, django_assert_ma
             assert staff_client.get(INDEX).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    # Django's index (session, user, permissions, recent actions), the panel's four queries, and
-    # the programme with its standing on its report's day.
-    with django_assert_max_num_queries(12):
+    # Django's index (session, user, permissions, recent actions), the panel's six queries (the
+    # cycle, lapsing and expiring certificates, findings, certificates without expiry, agencies of
+    # unknown status), and the programme with its standing on its report's day.
+    with django_assert_max_num_queries(13):
         staff_client.get(INDEX)
 
 

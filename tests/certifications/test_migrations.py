@@ -1,4 +1,4 @@
-"""Migration 0007 gives every finding the day it was raised, and stops on a finding due before it.
+"""Migrations 0007 (the day each finding was raised; stops on a finding due before it) and 0008 (returned findings).
 
 Each test migrates the test database itself (real schema, real CHECK) and leaves it migrated
 to the latest state for the tests after it.
@@ -90,3 +90,40 @@ def test_a_finding_due_before_its_audit_ended_stops_the_migration_by_name(at_lat
     findings.filter(pk=finding.pk).update(due_on=D(2026, 2, 11))
     new = migrate([AFTER])
     assert new.get_model("certifications", "Finding").objects.get(pk=finding.pk).raised_on == D(2026, 1, 12)
+
+
+# --- 0009: Finding.returned, from the history --------------------------------------------------
+
+RETURNED = ("certifications", "0009_finding_returned")
+
+
+def test_open_findings_that_once_had_an_action_proposed_are_marked_returned(at_latest):
+    old = migrate([BEFORE])
+    audit = add_audit(old, starts_on=D(2026, 1, 10), ends_on=D(2026, 1, 12))
+    sent_back = add_finding(old, audit, due_on=D(2026, 3, 1))
+    never_answered = add_finding(old, audit, due_on=D(2026, 3, 1))
+    history = old.get_model("certifications", "HistoricalFinding").objects
+    # sent_back's history: opened, answered, then returned to open.
+    history.create(
+        id=sent_back.pk,
+        audit_id=audit.pk,
+        clause="4.2.3",
+        grade="minor",
+        description="uji",
+        status="action_proposed",
+        corrective_action="Diperbaiki.",
+        action_proposed_on=D(2026, 2, 1),
+        due_on=D(2026, 3, 1),
+        history_date=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
+        history_type="~",
+    )
+
+    new = migrate([RETURNED])
+
+    findings = new.get_model("certifications", "Finding").objects
+    assert dict(findings.values_list("pk", "returned")) == {sent_back.pk: True, never_answered.pk: False}
+    # The constraint holds from here on: an answered finding is not "returned".
+    with pytest.raises(IntegrityError), transaction.atomic():
+        findings.filter(pk=sent_back.pk).update(
+            status="action_proposed", corrective_action="x", action_proposed_on=D(2026, 2, 2)
+        )

@@ -19,6 +19,7 @@ from certifications.models import (
     Standard,
     StatusStretch,
 )
+from certifications.models.audits import RETURNED_IS_OPEN
 from tests.assertions import assert_violates
 from tests.factories import (
     AgencyFactory,
@@ -460,6 +461,14 @@ CASES += [
         for name, build, field, message in (
             ("white-space", lambda: closed(verification="\n \t"), "verification", "hasil verifikasi"),
             ("no-verifier", lambda: closed(verified_by=None), "verified_by", "Catat siapa yang memverifikasi."),
+        )
+    ],
+    # Returned to the agency means open again: an answered or closed finding is not "returned".
+    *[
+        pytest.param(build, "status", str(RETURNED_IS_OPEN), "finding_returned_is_open", None, id=f"returned-{name}")
+        for name, build in (
+            ("proposed", lambda: finding(status=Finding.Status.ACTION_PROPOSED, returned=True, **ANSWERED)),
+            ("closed", lambda: closed(returned=True)),
         )
     ],
 ]

@@ -1,7 +1,9 @@
 """A small programme on 25 November 2026: two agencies, their representatives, two lead auditors.
 
 Each finding's due date is chosen against ON so that it falls just inside or just outside the
-14-day window; the tests name the findings they expect and the ones they must not see.
+14-day window; the tests name the findings they expect and the ones they must not see. The
+audits are completed, and each finding is raised on ON (or on its due date when earlier), so
+the halfway reminder (tested on its own in test_halfway.py) is not due yet.
 """
 
 import datetime
@@ -25,10 +27,12 @@ def finding(agency, *, lead=None, due_on=None, status=Finding.Status.OPEN, grade
         agency=agency,
         lead_auditor=lead,
         kind=Audit.Kind.INTERNAL,
+        status=Audit.Status.COMPLETED,
         starts_on=days(-40),
         ends_on=days(-39),
         standard=StandardFactory(),
     )
+    fields.setdefault("raised_on", min(due_on, ON) if due_on else None)
     if status in (Finding.Status.ACTION_PROPOSED, Finding.Status.CLOSED):
         fields.setdefault("corrective_action", "Tindakan korektif uji.")
         fields.setdefault("action_proposed_on", days(-5))

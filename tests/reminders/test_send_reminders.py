@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from agencies.models import CertificationReport
 from bandung_iso.roles import Role
 from certifications.models import Finding
 from reminders.models import Reminder
@@ -81,7 +82,8 @@ def test_each_mail_is_recorded_as_sent(world, mailoutbox):
     run("--date", "2026-11-25")
     reminder = Reminder.objects.get(recipient=world.lead_1, sent_on=ON)
     message = mail_to(mailoutbox, "auditor_1@example.test")
-    assert (reminder.subject, reminder.body, reminder.item_count) == (message.subject, message.body, 3)
+    # Awaiting their verification, and overdue in an audit they lead.
+    assert (reminder.subject, reminder.body, reminder.item_count) == (message.subject, message.body, 2)
     assert Reminder.objects.count() == 4
 
 
@@ -97,7 +99,7 @@ def test_a_person_with_two_roles_gets_one_mail(world, mailoutbox):
     world.lead_1.groups.add(*world.rep_b.groups.all())
     run("--date", "2026-11-25")
     message = mail_to(mailoutbox, "auditor_1@example.test")
-    assert message.subject == "[Portal ISO] 6 hal perlu tindakan (2026-11-25)"
+    assert message.subject == "[Portal ISO] 4 hal perlu tindakan (2026-11-25)"
     assert "Temuan yang menunggu verifikasi Anda sebagai ketua auditor" in message.body
     assert "Temuan SKPD yang Anda wakili" in message.body
     assert Reminder.objects.filter(recipient=world.lead_1).count() == 1
@@ -241,7 +243,9 @@ def test_a_row_written_by_a_concurrent_run_stops_this_runs_mail(world, mailoutbo
 
 def test_nothing_to_say_sends_nothing(roles, mailoutbox):
     RoleUserFactory(username="staf", role=Role.STAFF)
-    RoleUserFactory(username="wakil", role=Role.REPRESENTATIVE, agencies=[AgencyFactory()])
+    # An agency the city reported uncertified: its status is known, nothing for staff to look into.
+    quiet = AgencyFactory(certification_reported=CertificationReport.NOT_CERTIFIED)
+    RoleUserFactory(username="wakil", role=Role.REPRESENTATIVE, agencies=[quiet])
     output = run("--date", "2026-11-25")
     assert mailoutbox == []
     assert Reminder.objects.count() == 0
@@ -264,7 +268,7 @@ RECIPIENTS = 3  # a representative, a lead auditor, a staff member
 def test_the_query_count_does_not_grow_with_findings_and_certificates(
     roles, mailoutbox, size, django_assert_max_num_queries
 ):
-    agency = AgencyFactory()
+    agency = AgencyFactory()  # no certificate, nothing reported: status unknown, one item for staff
     RoleUserFactory(username="wakil", role=Role.REPRESENTATIVE, agencies=[agency])
     lead = RoleUserFactory(username="auditor", role=Role.AUDITOR)
     RoleUserFactory(username="staf", role=Role.STAFF)
@@ -279,10 +283,12 @@ def test_the_query_count_does_not_grow_with_findings_and_certificates(
             issued_on=datetime.date(2023, 12, 1),
             expires_on=datetime.date(2026, 11, 30),
         )
-    # Plan (users, findings, representatives, 3 staff lists, today's rows) and, per recipient,
-    # the insert and its savepoint pair (the test's transaction makes atomic() a savepoint).
-    with django_assert_max_num_queries(7 + 3 * RECIPIENTS):
+    # Plan (users, roles, represented agencies, findings, led audits, 6 staff lists, the programme,
+    # today's rows) and, per recipient, the insert and its savepoint pair (the test's transaction
+    # makes atomic() a savepoint).
+    with django_assert_max_num_queries(13 + 3 * RECIPIENTS):
         run("--date", "2026-11-25")
     assert mail_to(mailoutbox, "wakil@example.test").subject.startswith(f"[Portal ISO] {size} hal ")
-    assert mail_to(mailoutbox, "auditor@example.test").subject.startswith(f"[Portal ISO] {2 * size} hal ")
-    assert mail_to(mailoutbox, "staf@example.test").subject.startswith(f"[Portal ISO] {2 * size} hal ")
+    assert mail_to(mailoutbox, "auditor@example.test").subject.startswith(f"[Portal ISO] {size} hal ")
+    # Overdue surveillances, expiring certificates, open majors, and the agency of unknown status.
+    assert mail_to(mailoutbox, "staf@example.test").subject.startswith(f"[Portal ISO] {3 * size + 1} hal ")

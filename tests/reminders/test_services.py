@@ -36,23 +36,22 @@ def findings(*records) -> set:
 def test_a_representative_gets_their_agencys_open_findings_due_within_14_days_or_overdue(world):
     message = plans()["wakil_a"]
     assert keys(message) == findings(world.a_overdue, world.a_due_last_day)
-    assert [section.title for section in message.sections] == [
-        "Temuan SKPD yang Anda wakili: batas waktu dalam 14 hari atau sudah lewat"
-    ]
+    assert [section.title for section in message.sections] == ["Temuan SKPD yang Anda wakili yang perlu dijawab"]
 
 
 def test_a_representative_never_sees_another_agencys_findings(world):
     assert keys(plans()["wakil_a"]).isdisjoint(findings(world.b_overdue, world.b_awaiting_due, world.b_no_lead))
-    # wakil_b's agency has an action awaiting verification within the window: it is still open, so listed.
+    # wakil_b's agency has an action awaiting verification within the window: the auditor's turn, not theirs.
     # Soonest due first.
     listed = [item.key for section in plans()["wakil_b"].sections for item in section.items]
-    assert listed == [("finding", f.pk) for f in (world.b_overdue, world.b_awaiting_due, world.b_no_lead)]
+    assert listed == [("finding", f.pk) for f in (world.b_overdue, world.b_no_lead)]
 
 
 def test_a_lead_auditor_gets_their_audits_findings_and_the_actions_awaiting_their_verification(world):
     message = plans()["auditor_1"]
     assert keys(message, "menunggu verifikasi") == findings(world.a_awaiting)
-    assert keys(message, "audit yang Anda pimpin") == findings(world.a_overdue, world.a_due_last_day)
+    # Their audits' findings once overdue: before that the representatives are the ones reminded.
+    assert keys(message, "audit yang Anda pimpin") == findings(world.a_overdue)
     # auditor_2's audits and the finding of an audit without a portal lead are not theirs.
     assert keys(message).isdisjoint(findings(world.b_overdue, world.b_awaiting_due, world.b_no_lead))
 
@@ -81,14 +80,16 @@ def test_a_person_in_two_roles_gets_one_message_with_both_sections(world):
     assert len(messages) == 1
     message = messages[0]
     assert keys(message, "menunggu verifikasi") == findings(world.a_awaiting)
-    assert keys(message, "audit yang Anda pimpin") == findings(world.a_overdue, world.a_due_last_day)
-    assert keys(message, "SKPD yang Anda wakili") == findings(world.b_overdue, world.b_awaiting_due, world.b_no_lead)
+    assert keys(message, "audit yang Anda pimpin") == findings(world.a_overdue)
+    assert keys(message, "SKPD yang Anda wakili") == findings(world.b_overdue, world.b_no_lead)
 
 
 def test_a_finding_is_listed_once_when_its_lead_also_represents_the_agency(world):
     world.agency_a.quality_representatives.add(world.lead_1)
+    world.lead_1.groups.add(*world.rep_a.groups.all())
     message = plans()["auditor_1"]
-    assert keys(message, "SKPD yang Anda wakili") == set()  # already listed under the audits they lead
+    # The overdue one is already listed under the audits they lead; the one due in 14 days is new here.
+    assert keys(message, "SKPD yang Anda wakili") == findings(world.a_due_last_day)
     assert message.item_count == 3
 
 
@@ -101,7 +102,15 @@ def test_inactive_users_and_people_with_nothing_to_act_on_get_no_message(world):
     assert "wakil_tanpa_temuan" not in planned
 
 
-def test_programme_staff_get_no_findings_and_nothing_when_nothing_is_due(world):
+def test_programme_staff_get_the_programmes_overdue_and_major_findings(world):
+    RoleUserFactory(username="staf", role=Role.STAFF)
+    message = plans()["staf"]
+    assert keys(message, "mayor") == findings(world.a_overdue)
+    # The major one is overdue too: listed once, under the first group.
+    assert keys(message, "lewat batas waktu") == findings(world.b_overdue)
+
+
+def test_programme_staff_get_nothing_when_nothing_is_due(roles):
     RoleUserFactory(username="staf", role=Role.STAFF)
     assert "staf" not in plans()
 
@@ -190,7 +199,7 @@ def test_programme_staff_get_audits_due_expiring_certificates_and_lapsing_standa
     RoleUserFactory(username="staf", role=Role.STAFF)
     message = plans(on=STAFF_DAY)["staf"]
     assert [section.title for section in message.sections] == [
-        "Audit surveilans dan resertifikasi yang terlambat atau jatuh tempo dalam 60 hari",
+        "Audit surveilans atau resertifikasi yang jatuh tempo dalam 60 hari",
         "SKPD yang hanya memegang sertifikat dengan standar yang berakhir dalam 365 hari",
         "Sertifikat yang berakhir dalam 90 hari",
     ]
@@ -215,8 +224,6 @@ def test_staff_items_go_to_every_active_staff_member_and_nobody_else(programme):
     RoleUserFactory(username="staf_2", role=Role.STAFF)
     RoleUserFactory(username="staf_pensiun", role=Role.STAFF, is_active=False)
     RoleUserFactory(username="auditor", role=Role.AUDITOR)
-    # A superuser outside Staf Pemkot is not on the programme's mailing list.
-    RoleUserFactory(username="super", role=Role.AUDITOR, is_superuser=True)
     planned = plans(on=STAFF_DAY)
     assert set(planned) == {"staf_1", "staf_2"}
     assert keys(planned["staf_1"]) == keys(planned["staf_2"])
@@ -281,7 +288,9 @@ def test_the_finding_window_from_an_awkward_day(roles, on):
     RoleUserFactory(username="wakil", role=Role.REPRESENTATIVE, agencies=[agency])
     last = AWKWARD_DAYS[on]
     late, due_today, due_last, due_after = (
-        finding(agency, due_on=day) for day in (on - ONE_DAY, on, last, last + ONE_DAY)
+        # Raised on the day (or on its due date when earlier): the halfway reminder is not due.
+        finding(agency, due_on=day, raised_on=min(day, on))
+        for day in (on - ONE_DAY, on, last, last + ONE_DAY)
     )
     message = plans(on)["wakil"]
     assert keys(message) == findings(late, due_today, due_last)

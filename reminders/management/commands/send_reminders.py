@@ -1,15 +1,13 @@
 import datetime
 import re
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from certifications.dates import EARLIEST_DAY, latest_day
 from certifications.notice import FINDING_DUE_NOTICE_DAYS
-from reminders.services import send_reminders
+from reminders.services import portal_base_url, send_reminders
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -30,12 +28,11 @@ def parse_day(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Mengirim pengingat harian lewat email: kepada wakil manajemen SKPD dan ketua auditor tentang temuan "
-        f"yang batas waktunya {FINDING_DUE_NOTICE_DAYS} hari lagi atau sudah lewat, dan kepada Staf Pemkot tentang "
-        "audit surveilans, sertifikat yang segera berakhir, dan sertifikat yang standarnya segera tidak berlaku. "
-        "Satu pesan per "
-        "orang per hari: menjalankan ulang pada hari yang sama tidak mengirim apa pun yang sudah terkirim. "
-        "Untuk cron harian."
+        "Mengirim pengingat harian lewat email: kepada setiap orang yang berperan di portal, apa yang panel "
+        '"Perlu tindakan" di halaman depan admin tunjukkan kepadanya hari itu. Temuan dikirim kepada wakil '
+        f"manajemen sejak {FINDING_DUE_NOTICE_DAYS} hari sebelum batas waktunya, dan sekali di pertengahan antara "
+        "tanggal disampaikan dan batas waktunya. Satu pesan per orang per hari, dalam bahasa pilihannya: "
+        "menjalankan ulang pada hari yang sama tidak mengirim apa pun yang sudah terkirim. Untuk cron harian."
     )
 
     def add_arguments(self, parser):
@@ -51,8 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date: str | None, dry_run: bool, verbosity: int, **options):
         on = parse_day(date) if date is not None else timezone.localdate()
-        base_url = getattr(settings, "PORTAL_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL
-        report = send_reminders(on=on, base_url=base_url, dry_run=dry_run)
+        report = send_reminders(on=on, base_url=portal_base_url(), dry_run=dry_run)
 
         for draft in report.sent:
             if dry_run:
