@@ -50,6 +50,9 @@ def next_step_hint(finding: Finding, *, answering: bool, verifying: bool) -> str
             "day": _day(finding.action_proposed_on)
         }
     due = gettext(" Batas waktu: %(day)s.") % {"day": _day(finding.due_on)} if finding.due_on else ""
+    if finding.returned:
+        # The reason is the history's: the verifier wrote it when sending the answer back.
+        due += gettext(" Usulan sebelumnya dikembalikan; alasannya tercatat di riwayat temuan.")
     if answering:
         return (
             gettext(

@@ -105,6 +105,10 @@ def test_staff_return_a_finding_from_its_page(client, people):
     finding.refresh_from_db()
     assert (finding.status, finding.action_proposed_on) == (Finding.Status.OPEN, None)
     assert finding.history.latest().history_change_reason == "Dikembalikan: Bukti pelaksanaan belum dilampirkan."
+    assert finding.returned
+    # The representative who answers it again reads that it came back, and where the reason is.
+    client.force_login(people["representative"])
+    assertContains(client.get(page(finding)), "Usulan sebelumnya dikembalikan; alasannya tercatat di riwayat temuan.")
 
 
 def test_an_invalid_form_is_shown_again_and_changes_nothing(client, people):
