@@ -17,6 +17,7 @@ from bandung_iso.roles import Role
 from .. import selectors
 from ..models import Certificate, ProgrammeMember
 from .agency_import import AgencyImportExportMixin
+from .certificate_form import DATE_FIELDS, CertificateForm
 from .certificates import CERTIFICATE_STATUS_FIELDS
 
 
@@ -39,7 +40,7 @@ class CertificateInline(admin.StackedInline):
     """An agency's certificates. Every field that ``Certificate.clean()`` reports on is in the form."""
 
     model = Certificate
-    form = ModelErrorsForm
+    form = CertificateForm
     extra = 0
     show_change_link = True
     autocomplete_fields = ["standard", "body"]
@@ -50,7 +51,7 @@ class CertificateInline(admin.StackedInline):
         (
             _("Tanggal"),
             {
-                "fields": [("issued_on", "issued_precision"), ("expires_on", "expires_precision")],
+                "fields": DATE_FIELDS,
                 "description": _(
                     "Tanggal yang hanya diketahui bulan atau tahunnya diisi dengan hari terakhir periode itu "
                     "(31 Desember untuk tahun), lalu pilih ketelitiannya."

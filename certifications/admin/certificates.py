@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
+from bandung_iso.admin_base import RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 
 from ..models import Certificate, CertificationBody, Standard
 from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
+from .certificate_form import DATE_FIELDS, CertificateForm
 from .cycle import CertificateCycleMixin
 from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMixin
 
@@ -88,7 +89,7 @@ class CertificateAdmin(
     search_fields = ["agency__name", "agency__short_name", "number", "body__name"]
     list_select_related = ["agency", "standard", "body"]
     autocomplete_fields = ["agency", "standard", "body"]
-    form = ModelErrorsForm
+    form = CertificateForm
     readonly_fields = [*CERTIFICATE_STATUS_FIELDS, "status_changes"]
     # The only empty cell in the list is an unknown certification body.
     empty_value_display = _("tidak diketahui")
@@ -97,7 +98,7 @@ class CertificateAdmin(
         (
             _("Tanggal"),
             {
-                "fields": [("issued_on", "issued_precision"), ("expires_on", "expires_precision")],
+                "fields": DATE_FIELDS,
                 "description": DATE_PRECISION_DESCRIPTION,
             },
         ),

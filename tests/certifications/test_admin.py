@@ -191,6 +191,7 @@ class TestCertificateForm:
             issued_precision=DatePrecision.ABOUT_YEAR,
             expires_on="",
             expires_precision=DatePrecision.UNKNOWN,
+            expiry_unknown="on",
         )
         response = staff_client.post(url(Certificate, "add"), data)
         assertRedirects(response, url(Certificate, "changelist"))
@@ -213,11 +214,11 @@ class TestCertificateForm:
         assertNotContains(response, "certificate_issued_on_year_is_year_end")
         assert not Certificate.objects.exists()
 
-    def test_date_with_unknown_precision_is_refused(self, staff_client, agency, standard):
-        data = certificate_form(agency, standard, expires_precision=DatePrecision.UNKNOWN)
+    def test_precision_without_a_date_is_refused(self, staff_client, agency, standard):
+        data = certificate_form(agency, standard, issued_on="", issued_precision=DatePrecision.YEAR)
         response = staff_client.post(url(Certificate, "add"), data)
         assert response.status_code == 200
-        assertContains(response, "Kosongkan tanggal atau pilih ketelitian yang sesuai.")
+        assertContains(response, "Tanggal wajib diisi bila ketelitiannya bukan &#x27;tidak diketahui&#x27;.")
         assert not Certificate.objects.exists()
 
     def test_status_posted_with_a_new_certificate_is_ignored(self, staff_client, agency, standard):

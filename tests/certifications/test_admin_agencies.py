@@ -152,6 +152,7 @@ def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client
             "certificates-0-issued_precision": DatePrecision.ABOUT_YEAR,
             "certificates-0-expires_on": "",
             "certificates-0-expires_precision": DatePrecision.UNKNOWN,
+            "certificates-0-expiry_unknown": "on",
             "certificates-0-status": Certificate.Status.ACTIVE,
             "certificates-0-status_changed_on": "",
             "certificates-0-status_reason": "",
