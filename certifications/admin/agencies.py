@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, FormerName
+from agencies.models import Agency, AgencyStatus, FormerName
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 from bandung_iso.roles import Role
 
@@ -18,11 +18,11 @@ from .. import selectors
 from ..models import Certificate, ProgrammeMember
 from .agency_import import AgencyImportExportMixin
 from .certificate_form import DATE_FIELDS, CertificateForm
-from .certificates import CERTIFICATE_STATUS_FIELDS
+from .certificates import CERTIFICATE_STATUS_FIELDS, UNKNOWN_VALIDITY
 
 
 class CertifiedTodayFilter(YesNoListFilter):
-    """Agencies certified today (``timezone.localdate()``), or not."""
+    """Agencies certified today (``timezone.localdate()``), known not to be, or whose validity is unknown."""
 
     title = _("status sertifikat hari ini")
     parameter_name = "sertifikat_hari_ini"
@@ -34,6 +34,14 @@ class CertifiedTodayFilter(YesNoListFilter):
 
     def no(self, queryset, *, on):
         return selectors.not_certified(queryset, on=on)
+
+    def lookups(self, request, model_admin):
+        return [*super().lookups(request, model_admin), (UNKNOWN_VALIDITY, AgencyStatus.VALIDITY_UNKNOWN.label)]
+
+    def queryset(self, request, queryset):
+        if self.value() == UNKNOWN_VALIDITY:
+            return selectors.validity_unknown(queryset, on=timezone.localdate())
+        return super().queryset(request, queryset)
 
 
 class CertificateInline(admin.StackedInline):
@@ -112,7 +120,15 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
 
     def get_queryset(self, request):
         # One EXISTS per row inside the list query, not a query per row.
-        return super().get_queryset(request).annotate(certified_today=selectors.certified_on(timezone.localdate()))
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                certified_today=selectors.certified_on(today),
+                validity_unknown_today=selectors.certified_on(today, status=AgencyStatus.VALIDITY_UNKNOWN),
+            )
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "quality_representatives":
@@ -133,4 +149,5 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
 
     @admin.display(description=_("bersertifikat hari ini"), boolean=True, ordering="certified_today")
     def certified_today(self, obj):
-        return obj.certified_today
+        # Neither yes nor no (the admin's "unknown" icon) while a certificate's validity is unknown.
+        return None if obj.validity_unknown_today else obj.certified_today
