@@ -181,6 +181,23 @@ def test_before_the_deadline_it_leads_with_today(client):
     assert 'data-testid="stale"' not in html
 
 
+def test_the_breakdown_counts_a_certificate_without_expiry_as_validity_unknown(client):
+    """Neither certified nor known not to be: its own line, and the target's other counts untouched."""
+    today = timezone.localdate()
+    CertificateFactory(
+        standard=iso_2015(),
+        issued_on=today - datetime.timedelta(days=10),
+        expires_on=today + datetime.timedelta(days=1000),
+    )
+    CertificateFactory(
+        standard=iso_2015(), issued_on=today - datetime.timedelta(days=10), expires_on=None, expires_precision="unknown"
+    )
+    ProgrammeFactory(deadline=today + datetime.timedelta(days=400), target_agencies=10)
+    html = client.get("/").content.decode()
+    assert counts(html) == {"certified": 1, "validity_unknown": 1, "not_certified": 0, "unknown": 0, "unlisted": 8}
+    assert "masa berlaku tidak diketahui: sertifikat terbit, tanggal kedaluwarsanya tidak diketahui" in html
+
+
 def test_attention_lists_suspended_withdrawn_and_expiring(client):
     day = D(2020, 6, 1)
     ProgrammeFactory()
