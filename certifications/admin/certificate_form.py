@@ -6,8 +6,8 @@ so a real date typed beside one was refused: a full date now means that day
 making the agency read as not certified: the form now refuses once, proposing issue + 3 years
 at the issue date's precision (``cycle.CERTIFICATE_YEARS``) in the field itself, so saving
 again takes it. An expiry nobody knows is recorded only by ticking "masa berlaku tidak
-diketahui". The proposal is made on the server, not by a script: it shows whatever the
-browser, and is tested over HTTP like every other refusal.
+diketahui". The proposal is made on the server, not by a script: it works in any browser
+under the strict CSP, and is tested over HTTP like every other refusal.
 """
 
 from django import forms
