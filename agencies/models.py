@@ -49,6 +49,8 @@ class AgencyStatus(models.TextChoices):
     """Where an agency stands on a given day, as the public register shows it."""
 
     CERTIFIED = "certified", _("bersertifikat")
+    # A certificate issued whose expiry nobody knows, and nothing else decides: perhaps certified.
+    VALIDITY_UNKNOWN = "validity_unknown", _("masa berlaku tidak diketahui")
     SUSPENDED = "suspended", _("dibekukan")
     WITHDRAWN = "withdrawn", _("dicabut")
     EXPIRED = "expired", _("tidak berlaku lagi")

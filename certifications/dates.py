@@ -42,6 +42,18 @@ def precision_field(verbose_name, *, help_text) -> models.CharField:
     )
 
 
+def typed_precision(value, precision: str | None) -> str:
+    """The precision of a date as someone typed it: a full date with its precision left unknown is a day.
+
+    The admin's precision box starts at "unknown", and a file's precision column may be left
+    empty: a full day typed beside either means that day, not a contradiction to refuse.
+    A precision chosen (month, year, about or by a year) is kept, and validated as before.
+    """
+    if value not in (None, "") and precision in (None, "", DatePrecision.UNKNOWN):
+        return DatePrecision.DAY
+    return precision or DatePrecision.UNKNOWN
+
+
 def period_end(value: datetime.date, precision: str) -> datetime.date:
     """The last day of the period that ``value`` stands for at ``precision``."""
     if precision == DatePrecision.MONTH:

@@ -23,7 +23,7 @@ from agencies.models import Agency
 from agencies.seeds import DataFileError, LoadedAs, LoadReport, Seeder, model_names
 
 from .cycle import CERTIFICATE_YEARS
-from .dates import DatePrecision, add_years, period_end
+from .dates import DatePrecision, add_years, period_end, typed_precision
 from .models import Ceremony, Certificate, CertificationBody, Programme, ProgrammeMember, Standard
 
 AGENCY_COLUMNS = (
@@ -100,7 +100,10 @@ class ReferenceData:
 def parse_approximate(text: str, precision: str, *, where: str) -> ApproximateDate:
     """ "2012" at precision about_year -> 31 Dec 2012 (about_year); raises ValueError naming ``where``."""
     text = (text or "").strip()
-    precision = (precision or "").strip() or (DatePrecision.UNKNOWN if not text else "")
+    precision = (precision or "").strip()
+    if DATE_FORMS[DatePrecision.DAY][0].match(text):
+        precision = typed_precision(text, precision)  # the admin's rule: a full date is a day
+    precision = precision or (DatePrecision.UNKNOWN if not text else "")
     if precision not in DatePrecision.values:
         raise ValueError(
             f"{where}: ketelitian tanggal {precision!r} tidak dikenal (pilihan: {', '.join(DatePrecision.values)})"

@@ -83,9 +83,10 @@ def status_counts(*, on: datetime.date) -> dict[str, int]:
     return {status: counts[status] for status in AgencyStatus.values}
 
 
-def certified_on(day: datetime.date) -> Exists:
-    """True for an agency certified on ``day``: an expression for filters and annotations over agencies."""
-    return Exists(StatusStretch.objects.filter(agency=OuterRef("pk"), status=AgencyStatus.CERTIFIED).on(day))
+def certified_on(day: datetime.date, *, status: str = AgencyStatus.CERTIFIED) -> Exists:
+    """True for an agency certified on ``day`` (or with another stored ``status`` then): an expression
+    for filters and annotations over agencies."""
+    return Exists(StatusStretch.objects.filter(agency=OuterRef("pk"), status=status).on(day))
 
 
 def certified(queryset=None, *, on: datetime.date):
@@ -95,8 +96,16 @@ def certified(queryset=None, *, on: datetime.date):
 
 
 def not_certified(queryset=None, *, on: datetime.date):
+    """The agencies of ``queryset`` (all by default) known not certified on ``on``: neither certified nor
+    holding a certificate of unknown validity."""
     queryset = Agency.objects.all() if queryset is None else queryset
-    return queryset.exclude(certified_on(on))
+    return queryset.exclude(certified_on(on)).exclude(certified_on(on, status=AgencyStatus.VALIDITY_UNKNOWN))
+
+
+def validity_unknown(queryset=None, *, on: datetime.date):
+    """The agencies of ``queryset`` (all by default) whose certificate's validity on ``on`` nobody knows."""
+    queryset = Agency.objects.all() if queryset is None else queryset
+    return queryset.filter(certified_on(on, status=AgencyStatus.VALIDITY_UNKNOWN))
 
 
 def members_on(programme: Programme, *, on: datetime.date):
@@ -129,6 +138,7 @@ class Membership:
     members: int
     named: int  # members whose name a source gives (not placeholders)
     certified: int
+    validity_unknown: int  # holding a certificate issued whose expiry nobody knows, and nothing else decides
     not_certified: int  # known not certified: lapsed on record, or reported uncertified by the city
     unknown: int  # no certificate on record and nothing reported
 
@@ -144,12 +154,13 @@ def membership(programme: Programme, *, on: datetime.date) -> Membership:
         members=Count("pk"),
         named=Count("pk", filter=Q(name_confirmed=True)),
         certified=Count("pk", filter=Q(status=AgencyStatus.CERTIFIED)),
+        validity_unknown=Count("pk", filter=Q(status=AgencyStatus.VALIDITY_UNKNOWN)),
         unknown=Count("pk", filter=Q(status=AgencyStatus.UNKNOWN)),
     )
     return Membership(
         on=on,
         target=programme.target_agencies,
-        not_certified=totals["members"] - totals["certified"] - totals["unknown"],
+        not_certified=totals["members"] - totals["certified"] - totals["validity_unknown"] - totals["unknown"],
         **totals,
     )
 

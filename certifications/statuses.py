@@ -23,4 +23,6 @@ class CertificateState(models.TextChoices):
     EXPIRED = "expired", _("kedaluwarsa")
     STANDARD_LAPSED = "standard_lapsed", _("standarnya tidak berlaku lagi")
     NOT_YET_VALID = "not_yet_valid", _("belum berlaku")
+    # Issued, its expiry unknown and nothing recorded ends it: perhaps in force, perhaps not.
+    VALIDITY_UNKNOWN = "validity_unknown", _("masa berlaku tidak diketahui")
     UNKNOWN = "unknown", _("tidak dapat dipastikan (tanggal tidak diketahui)")

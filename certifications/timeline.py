@@ -6,8 +6,8 @@ side and tested against each other (tests/certifications/test_timeline.py):
 - the pure rule, on plain facts (``CertificateFacts``): ``certificate_state``, ``is_valid``,
   ``standing_on`` and ``stretches``, the agency's timeline as stretches of days with one
   standing each;
-- the SQL form of the certificate rule, ``valid_on`` and ``in_cycle_on``, for filters over
-  certificates.
+- the SQL form of the certificate rule, ``valid_on``, ``validity_unknown_on`` and ``in_cycle_on``,
+  for filters over certificates.
 
 An agency's timeline is stored (``StatusStretch``, rebuilt by ``certifications.timeline_store``
 inside every write that changes it), and every reader of an agency's status on a day reads
@@ -16,17 +16,20 @@ the stored stretches: the register, the agency page, the dashboard, ``Programme.
 The rule. A certificate is valid on day D when it was issued on or before D, expires on or
 after D, its standard is still recognised on D, and it was not suspended or withdrawn by D.
 A date known only roughly is stored as its period's last day, so it counts through the end of
-that period. Unknown dates never count. An agency on D is:
+that period. A certificate issued by D whose expiry nobody knows, whose standard is still
+recognised on D and which was not suspended or withdrawn by D has an unknown validity on D: it
+is neither counted valid nor taken as lapsed. An unknown issue date never counts. An agency on D is:
 - certified: it holds a valid certificate;
+- else validity unknown: it holds a certificate of unknown validity, which may well be in force;
 - else suspended: a certificate issued by D was suspended by D (suspended wins over withdrawn);
 - else withdrawn: likewise withdrawn;
-- else expired: it was issued a certificate by D (whatever ended it: printed expiry, the
-  standard's end, or dates nobody knows);
+- else expired: it was issued a certificate by D (whatever ended it: printed expiry or the
+  standard's end);
 - else not yet certified.
 An agency with no certificate on record at all has no such history: its status is unknown,
 unless the city has reported it not certified (``Agency.certification_reported``); the
 timeline stores nothing for it.
-When it is not certified, the reasons (expired, standard lapsed, suspended, withdrawn) say
+When it is not certified (validity unknown included), the reasons (expired, standard lapsed, suspended, withdrawn) say
 which of those hold for some certificate issued by D; one agency may have several.
 """
 
@@ -83,9 +86,24 @@ def _in_term(facts: CertificateFacts, day: datetime.date) -> bool:
     return facts.standard_ends is None or facts.standard_ends >= day
 
 
+def _ended_by_status(facts: CertificateFacts, day: datetime.date) -> bool:
+    """Suspended or withdrawn on or before ``day``."""
+    return facts.status != CertificateStatus.ACTIVE and facts.status_changed_on <= day
+
+
 def is_valid(facts: CertificateFacts, day: datetime.date) -> bool:
     """In force on ``day``: the pure form of ``valid_on``."""
-    return _in_term(facts, day) and not (facts.status != CertificateStatus.ACTIVE and facts.status_changed_on <= day)
+    return _in_term(facts, day) and not _ended_by_status(facts, day)
+
+
+def is_validity_unknown(facts: CertificateFacts, day: datetime.date) -> bool:
+    """Issued by ``day`` with no expiry on record, and nothing known ends it by then: the pure form of
+    ``validity_unknown_on``."""
+    if facts.issued_on is None or facts.expires_on is not None or day < facts.issued_on:
+        return False
+    if facts.standard_ends is not None and facts.standard_ends < day:
+        return False
+    return not _ended_by_status(facts, day)
 
 
 def in_cycle(facts: CertificateFacts, day: datetime.date) -> bool:
@@ -101,13 +119,15 @@ def certificate_state(facts: CertificateFacts, day: datetime.date) -> str:
     for status in (CertificateStatus.SUSPENDED, CertificateStatus.WITHDRAWN):
         if facts.changed_by(status, day):
             return CertificateState(status)
-    if facts.issued_on is None or facts.expires_on is None:
+    if facts.issued_on is None:
         return CertificateState.UNKNOWN
     if day < facts.issued_on:
         return CertificateState.NOT_YET_VALID
     lapse = facts.standard_ends
-    if lapse is not None and lapse < day and lapse < facts.expires_on:
+    if lapse is not None and lapse < day and (facts.expires_on is None or lapse < facts.expires_on):
         return CertificateState.STANDARD_LAPSED
+    if facts.expires_on is None:
+        return CertificateState.VALIDITY_UNKNOWN
     if facts.expires_on < day:
         return CertificateState.EXPIRED
     return CertificateState.VALID
@@ -193,7 +213,10 @@ def standing_on(
         return Standing(AgencyStatus.CERTIFIED)
     suspended = any(c.changed_by(CertificateStatus.SUSPENDED, day) for c in issued)
     withdrawn = any(c.changed_by(CertificateStatus.WITHDRAWN, day) for c in issued)
-    if suspended:
+    if any(is_validity_unknown(c, day) for c in issued):
+        # It may be in force: neither certified nor, as a lapsed one would, not certified.
+        status = AgencyStatus.VALIDITY_UNKNOWN
+    elif suspended:
         status = AgencyStatus.SUSPENDED
     elif withdrawn:
         status = AgencyStatus.WITHDRAWN
@@ -243,13 +266,28 @@ def _term_on(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def _not_ended_by_status_on(day: datetime.date, prefix: str = "") -> Q:
+    """The SQL form of ``not _ended_by_status``."""
+    return Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day})
+
+
 def valid_on(day: datetime.date, prefix: str = "") -> Q:
     """The SQL form of ``is_valid``, for filters and conditional aggregates over certificates.
 
     ``prefix`` reaches the certificate through a relation ("certificates__").
     """
-    return _term_on(day, prefix) & (
-        Q(**{f"{prefix}status": CertificateStatus.ACTIVE}) | Q(**{f"{prefix}status_changed_on__gt": day})
+    return _term_on(day, prefix) & _not_ended_by_status_on(day, prefix)
+
+
+def validity_unknown_on(day: datetime.date, prefix: str = "") -> Q:
+    """The SQL form of ``is_validity_unknown``."""
+    return (
+        Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__isnull": True})
+        & (
+            Q(**{f"{prefix}standard__certificates_valid_until__isnull": True})
+            | Q(**{f"{prefix}standard__certificates_valid_until__gte": day})
+        )
+        & _not_ended_by_status_on(day, prefix)
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, FormerName
+from agencies.models import Agency, AgencyStatus, FormerName
 from bandung_iso.admin_base import ModelErrorsForm, RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 from bandung_iso.display import PEOPLE_ORDER
 from bandung_iso.roles import Role
@@ -18,13 +18,14 @@ from .. import selectors
 from ..models import Certificate, ProgrammeMember
 from .agency_address import ADDRESS_FIELD, AgencyAddressForm, offers_address
 from .agency_import import AgencyImportExportMixin
-from .certificate_interpretation import KEEP_FIELD, CertificateForm
-from .certificates import CERTIFICATE_STATUS_FIELDS
+from .certificate_form import DATE_FIELDS, CertificateForm
+from .certificate_interpretation import KEEP_FIELD
+from .certificates import CERTIFICATE_STATUS_FIELDS, UNKNOWN_VALIDITY
 from .tasks import StatusTodayFilter
 
 
 class CertifiedTodayFilter(YesNoListFilter):
-    """Agencies certified today (``timezone.localdate()``), or not."""
+    """Agencies certified today (``timezone.localdate()``), known not to be, or whose validity is unknown."""
 
     title = _("status sertifikat hari ini")
     parameter_name = "sertifikat_hari_ini"
@@ -36,6 +37,14 @@ class CertifiedTodayFilter(YesNoListFilter):
 
     def no(self, queryset, *, on):
         return selectors.not_certified(queryset, on=on)
+
+    def lookups(self, request, model_admin):
+        return [*super().lookups(request, model_admin), (UNKNOWN_VALIDITY, AgencyStatus.VALIDITY_UNKNOWN.label)]
+
+    def queryset(self, request, queryset):
+        if self.value() == UNKNOWN_VALIDITY:
+            return selectors.validity_unknown(queryset, on=timezone.localdate())
+        return super().queryset(request, queryset)
 
 
 class CertificateInline(admin.StackedInline):
@@ -53,7 +62,7 @@ class CertificateInline(admin.StackedInline):
         (
             _("Tanggal"),
             {
-                "fields": [("issued_on", "issued_precision"), ("expires_on", "expires_precision")],
+                "fields": DATE_FIELDS,
                 "description": _(
                     "Tanggal yang hanya diketahui bulan atau tahunnya diisi dengan hari terakhir periode itu "
                     "(31 Desember untuk tahun), lalu pilih ketelitiannya."
@@ -125,7 +134,15 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
 
     def get_queryset(self, request):
         # One EXISTS per row inside the list query, not a query per row.
-        return super().get_queryset(request).annotate(certified_today=selectors.certified_on(timezone.localdate()))
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                certified_today=selectors.certified_on(today),
+                validity_unknown_today=selectors.certified_on(today, status=AgencyStatus.VALIDITY_UNKNOWN),
+            )
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "quality_representatives":
@@ -145,4 +162,5 @@ class AgencyAdmin(AgencyImportExportMixin, SelectedIdsMixin, RowRuleHistoryAdmin
 
     @admin.display(description=_("bersertifikat hari ini"), boolean=True, ordering="certified_today")
     def certified_today(self, obj):
-        return obj.certified_today
+        # Neither yes nor no (the admin's "unknown" icon) while a certificate's validity is unknown.
+        return None if obj.validity_unknown_today else obj.certified_today

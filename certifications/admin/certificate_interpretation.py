@@ -21,7 +21,9 @@ REVIEW_INTERPRETATION = _(
 )
 
 
-class CertificateForm(ModelErrorsForm):
+class InterpretationReviewForm(ModelErrorsForm):
+    """The review of the note; ``certificate_form.CertificateForm`` builds on it."""
+
     interpretation_still_true = forms.BooleanField(
         label=_("tafsiran masih benar"),
         required=False,

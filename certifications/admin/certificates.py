@@ -9,9 +9,10 @@ from django.utils.translation import pgettext_lazy
 
 from bandung_iso.admin_base import RowRuleHistoryAdmin, SelectedIdsMixin, YesNoListFilter
 
-from ..models import Certificate, CertificationBody, Standard
+from ..models import Certificate, CertificateState, CertificationBody, Standard
 from .approximate_dates import DATE_PRECISION_DESCRIPTION, YearListFilter
-from .certificate_interpretation import KEEP_FIELD, CertificateForm
+from .certificate_form import DATE_FIELDS, CertificateForm
+from .certificate_interpretation import KEEP_FIELD
 from .cycle import CertificateCycleMixin
 from .tasks import ExpiryKnownFilter
 from .workflow import CertificateStatusActionsMixin, RefuseDeleteWithFindingsMixin
@@ -50,19 +51,34 @@ class ExpiryYearFilter(YearListFilter):
     field_name = "expires_on"
 
 
+# The third answer of the "today" filters: a certificate's validity nobody knows.
+UNKNOWN_VALIDITY = "tidak_diketahui"
+
+
 class ValidTodayFilter(YesNoListFilter):
-    """Certificates in force today (``Certificate.objects.valid``), or not."""
+    """Certificates in force today (``Certificate.objects.valid``), known not to be, or of unknown validity."""
 
     title = _("berlaku hari ini")
     parameter_name = "berlaku_hari_ini"
     yes_label = _("berlaku hari ini")
     no_label = _("tidak berlaku hari ini")
 
+    def lookups(self, request, model_admin):
+        return [*super().lookups(request, model_admin), (UNKNOWN_VALIDITY, CertificateState.VALIDITY_UNKNOWN.label)]
+
+    def queryset(self, request, queryset):
+        if self.value() == UNKNOWN_VALIDITY:
+            on = timezone.localdate()
+            return queryset.filter(pk__in=Certificate.objects.validity_unknown(on=on).values("pk"))
+        return super().queryset(request, queryset)
+
     def yes(self, queryset, *, on):
         return queryset.filter(pk__in=Certificate.objects.valid(on=on).values("pk"))
 
     def no(self, queryset, *, on):
-        return queryset.exclude(pk__in=Certificate.objects.valid(on=on).values("pk"))
+        return queryset.exclude(pk__in=Certificate.objects.valid(on=on).values("pk")).exclude(
+            pk__in=Certificate.objects.validity_unknown(on=on).values("pk")
+        )
 
 
 @admin.register(Standard)
@@ -124,7 +140,7 @@ class CertificateAdmin(
         (
             _("Tanggal"),
             {
-                "fields": [("issued_on", "issued_precision"), ("expires_on", "expires_precision")],
+                "fields": DATE_FIELDS,
                 "description": DATE_PRECISION_DESCRIPTION,
             },
         ),
@@ -150,12 +166,14 @@ class CertificateAdmin(
 
     def get_queryset(self, request):
         # __str__ uses agency and standard: the autocomplete answers need them too.
-        valid_today = Certificate.objects.valid(on=timezone.localdate()).filter(pk=OuterRef("pk"))
+        today = timezone.localdate()
+        valid_today = Certificate.objects.valid(on=today).filter(pk=OuterRef("pk"))
+        unknown_today = Certificate.objects.validity_unknown(on=today).filter(pk=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
             .select_related("agency", "standard", "body")
-            .annotate(valid_today=Exists(valid_today))
+            .annotate(valid_today=Exists(valid_today), validity_unknown_today=Exists(unknown_today))
         )
 
     @admin.display(description=_("nomor sertifikat"), ordering="number")
@@ -172,4 +190,5 @@ class CertificateAdmin(
 
     @admin.display(description=_("berlaku hari ini"), boolean=True, ordering="valid_today")
     def valid_today(self, obj):
-        return obj.valid_today
+        # Neither yes nor no (the admin's "unknown" icon) while nobody knows the expiry.
+        return None if obj.validity_unknown_today else obj.valid_today

@@ -17,9 +17,10 @@ from bandung_iso.signals import SignallingQuerySet
 from ..clauses import ClauseSet
 from ..dates import approximate_date_constraints, format_approximate, precision_field, validate_approximate
 from ..statuses import CertificateStatus
-from ..timeline import CertificateFacts, certificate_state, expiring_on, valid_on
+from ..timeline import CertificateFacts, certificate_state, expiring_on, valid_on, validity_unknown_on
 
 SOURCE_REQUIRED = _("Sumber wajib diisi: dari mana data ini berasal.")
+EXPIRY_UNKNOWN = _("masa berlaku tidak diketahui")
 WITHDRAWN_IS_FINAL = _(
     "Sertifikat yang sudah dicabut tidak dapat aktif atau dibekukan lagi; SKPD perlu sertifikasi awal yang baru."
 )
@@ -123,6 +124,10 @@ class CertificateQuerySet(SignallingQuerySet):
         """Certificates in force on ``on`` (``certifications.timeline.valid_on``)."""
         return self.filter(valid_on(on))
 
+    def validity_unknown(self, *, on: datetime.date):
+        """Certificates whose validity on ``on`` nobody knows (``certifications.timeline.validity_unknown_on``)."""
+        return self.filter(validity_unknown_on(on))
+
     def expiring(self, *, on: datetime.date, within_days: int):
         """Valid on ``on`` and ceasing to be valid within ``within_days`` (``certifications.timeline.expiring_on``)."""
         return self.filter(expiring_on(on, within_days=within_days))
@@ -193,7 +198,10 @@ class Certificate(models.Model):
         _("tanggal kedaluwarsa"),
         null=True,
         blank=True,
-        help_text=_("Hari terakhir sertifikat berlaku. Tanpa tanggal ini sertifikat tidak dihitung berlaku."),
+        help_text=_(
+            "Hari terakhir sertifikat berlaku. Tanpa tanggal ini masa berlakunya tidak diketahui: sertifikat "
+            "tidak dihitung berlaku, juga tidak dihitung tidak berlaku."
+        ),
     )
     expires_precision = precision_field(
         _("ketelitian tanggal kedaluwarsa"),
@@ -280,6 +288,8 @@ class Certificate(models.Model):
 
     @property
     def expires_display(self) -> str:
+        if self.expires_on is None:
+            return str(EXPIRY_UNKNOWN)
         return format_approximate(self.expires_on, self.expires_precision)
 
     def clean(self):

@@ -40,7 +40,7 @@ class StatusStretch(models.Model):
     ends_on = models.DateField(
         _("sampai"), help_text=_("Hari terakhir dengan status ini; 31 Desember 9999 bila belum berakhir.")
     )
-    status = models.CharField(_("status"), max_length=12, choices=STRETCH_STATUSES, help_text=_("Status SKPD."))
+    status = models.CharField(_("status"), max_length=20, choices=STRETCH_STATUSES, help_text=_("Status SKPD."))
     expired = models.BooleanField(_("ada yang kedaluwarsa"), default=False, help_text=_("Bila tidak bersertifikat."))
     standard_lapsed = models.BooleanField(
         _("ada yang standarnya berakhir"), default=False, help_text=_("Bila tidak bersertifikat.")

@@ -191,6 +191,7 @@ class TestCertificateForm:
             issued_precision=DatePrecision.ABOUT_YEAR,
             expires_on="",
             expires_precision=DatePrecision.UNKNOWN,
+            expiry_unknown="on",
         )
         response = staff_client.post(url(Certificate, "add"), data)
         assertRedirects(response, url(Certificate, "changelist"))
@@ -213,11 +214,11 @@ class TestCertificateForm:
         assertNotContains(response, "certificate_issued_on_year_is_year_end")
         assert not Certificate.objects.exists()
 
-    def test_date_with_unknown_precision_is_refused(self, staff_client, agency, standard):
-        data = certificate_form(agency, standard, expires_precision=DatePrecision.UNKNOWN)
+    def test_precision_without_a_date_is_refused(self, staff_client, agency, standard):
+        data = certificate_form(agency, standard, issued_on="", issued_precision=DatePrecision.YEAR)
         response = staff_client.post(url(Certificate, "add"), data)
         assert response.status_code == 200
-        assertContains(response, "Kosongkan tanggal atau pilih ketelitian yang sesuai.")
+        assertContains(response, "Tanggal wajib diisi bila ketelitiannya bukan &#x27;tidak diketahui&#x27;.")
         assert not Certificate.objects.exists()
 
     def test_status_posted_with_a_new_certificate_is_ignored(self, staff_client, agency, standard):
@@ -301,7 +302,9 @@ class TestCertificateList:
         )
         response = staff_client.get(url(Certificate, "changelist"))
         unknown = re.findall(r'<td class="field-(\w+)[^"]*">tidak diketahui</td>', response.content.decode())
-        assert sorted(unknown) == ["body", "expires", "issued", "number_display"]
+        assert sorted(unknown) == ["body", "issued", "number_display"]
+        # No expiry: the certificate's validity is what is unknown.
+        assert '<td class="field-expires">masa berlaku tidak diketahui</td>' in response.content.decode()
 
     def test_search_by_body_name(self, staff_client):
         wanted = CertificateFactory(body=CertificationBodyFactory(name="Sucofindo ICS"))
@@ -371,6 +374,8 @@ class TestValidTodayFilter:
                 ),
                 CurrentCertificateFactory(expires_on=today - datetime.timedelta(days=1)),
             },
+            # Issued, no expiry on record: neither valid nor not.
+            "unknown": {CurrentCertificateFactory(expires_on=None, expires_precision=DatePrecision.UNKNOWN)},
         }
 
     def test_valid_today(self, staff_client, certificates):
@@ -381,9 +386,19 @@ class TestValidTodayFilter:
         response = staff_client.get(url(Certificate, "changelist"), {"berlaku_hari_ini": "tidak"})
         assert set(rows(response)) == certificates["not_valid"]
 
+    def test_validity_unknown_today(self, staff_client, certificates):
+        response = staff_client.get(url(Certificate, "changelist"), {"berlaku_hari_ini": "tidak_diketahui"})
+        assert set(rows(response)) == certificates["unknown"]
+        assertContains(response, "?berlaku_hari_ini=tidak_diketahui")
+        assertContains(response, "masa berlaku tidak diketahui")
+
     def test_the_column_agrees_with_the_filter(self, staff_client, certificates):
         response = staff_client.get(url(Certificate, "changelist"))
         assert {c for c in rows(response) if c.valid_today} == certificates["valid"]
+        # The admin's icons: yes for each valid one, "unknown" for the one of unknown validity.
+        page = response.content.decode()
+        assert page.count('<td class="field-valid_today"><img src="/static/admin/img/icon-yes.svg"') == 2
+        assert page.count('<td class="field-valid_today"><img src="/static/admin/img/icon-unknown.svg"') == 1
 
 
 def test_other_certificate_filters(staff_client):
@@ -401,13 +416,22 @@ def test_other_certificate_filters(staff_client):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-@pytest.mark.parametrize("query", [{}, {"tahun_kedaluwarsa": "2015"}, {"berlaku_hari_ini": "ya"}, {"q": "dinas"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"tahun_kedaluwarsa": "2015"},
+        {"berlaku_hari_ini": "ya"},
+        {"berlaku_hari_ini": "tidak_diketahui"},
+        {"q": "dinas"},
+    ],
+)
 def test_certificate_changelist_query_count_does_not_grow_with_rows(
     staff_client, django_assert_max_num_queries, count, query
 ):
     for _ in range(count):
         CertificateFactory(body=CertificationBodyFactory())
-        CurrentCertificateFactory(number="")
+        CurrentCertificateFactory(number="", expires_on=None, expires_precision=DatePrecision.UNKNOWN)
     with django_assert_max_num_queries(CERTIFICATE_CHANGELIST_MAX_QUERIES):
         response = staff_client.get(url(Certificate, "changelist"), query)
     assert response.status_code == 200

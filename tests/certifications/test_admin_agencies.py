@@ -154,6 +154,7 @@ def test_post_add_form_creates_an_agency_with_an_inline_certificate(staff_client
             "certificates-0-issued_precision": DatePrecision.ABOUT_YEAR,
             "certificates-0-expires_on": "",
             "certificates-0-expires_precision": DatePrecision.UNKNOWN,
+            "certificates-0-expiry_unknown": "on",
             "certificates-0-status": Certificate.Status.ACTIVE,
             "certificates-0-status_changed_on": "",
             "certificates-0-status_reason": "",
@@ -344,14 +345,18 @@ class TestCertifiedTodayFilter:
             agency__name="E terbit besok", issued_on=today + datetime.timedelta(days=1)
         ).agency
         never = AgencyFactory(name="F belum pernah")
+        open_ended = CurrentCertificateFactory(
+            agency__name="G tanpa kedaluwarsa", expires_on=None, expires_precision=DatePrecision.UNKNOWN
+        ).agency
         return {
             "certified": {certified.name, expiring_today.name},
             "not_certified": {lapsed.name, suspended.name, not_yet.name, never.name},
+            "validity_unknown": {open_ended.name},
         }
 
     def test_no_filter_lists_every_agency(self, staff_client, agencies):
         response = staff_client.get(CHANGELIST)
-        assert names(response) == agencies["certified"] | agencies["not_certified"]
+        assert names(response) == agencies["certified"] | agencies["not_certified"] | agencies["validity_unknown"]
 
     def test_certified_today(self, staff_client, agencies):
         response = staff_client.get(CHANGELIST, {"sertifikat_hari_ini": "ya"})
@@ -361,10 +366,18 @@ class TestCertifiedTodayFilter:
         response = staff_client.get(CHANGELIST, {"sertifikat_hari_ini": "tidak"})
         assert names(response) == agencies["not_certified"]
 
+    def test_validity_unknown_today(self, staff_client, agencies):
+        response = staff_client.get(CHANGELIST, {"sertifikat_hari_ini": "tidak_diketahui"})
+        assert names(response) == agencies["validity_unknown"]
+        assertContains(response, "?sertifikat_hari_ini=tidak_diketahui")
+
     def test_the_column_agrees_with_the_filter(self, staff_client, agencies):
         response = staff_client.get(CHANGELIST)
         shown = {agency.name for agency in response.context["cl"].result_list if agency.certified_today}
         assert shown == agencies["certified"]
+        # Neither yes nor no for the agency whose certificate's validity is unknown.
+        page = response.content.decode()
+        assert page.count('<td class="field-certified_today"><img src="/static/admin/img/icon-unknown.svg"') == 1
 
     def test_the_filter_is_offered_in_indonesian(self, staff_client, agencies):
         response = staff_client.get(CHANGELIST)
@@ -394,13 +407,16 @@ def test_other_filters(staff_client):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-@pytest.mark.parametrize("query", [{}, {"sertifikat_hari_ini": "ya"}, {"q": "dinas"}, {"o": "6"}])
+@pytest.mark.parametrize(
+    "query", [{}, {"sertifikat_hari_ini": "ya"}, {"sertifikat_hari_ini": "tidak_diketahui"}, {"q": "dinas"}, {"o": "6"}]
+)
 def test_changelist_query_count_does_not_grow_with_rows(staff_client, django_assert_max_num_queries, rows, query):
     for _ in range(rows):
         CurrentCertificateFactory()
         CertificateFactory()
+        CurrentCertificateFactory(expires_on=None, expires_precision=DatePrecision.UNKNOWN)
     with django_assert_max_num_queries(CHANGELIST_MAX_QUERIES):
         response = staff_client.get(CHANGELIST, query)
     assert response.status_code == 200
     if not query:
-        assert len(response.context["cl"].result_list) == 2 * rows
+        assert len(response.context["cl"].result_list) == 3 * rows

@@ -13,6 +13,7 @@ from certifications.dates import (
     format_approximate,
     latest_day,
     period_end,
+    typed_precision,
     validate_approximate,
     years_later,
 )
@@ -253,3 +254,23 @@ def test_validate_approximate_names_the_precision_in_indonesian():
     with pytest.raises(ValidationError) as excinfo:
         validate_approximate(D(2012, 6, 30), DatePrecision.ABOUT_YEAR, field="held_on")
     assert "sekitar tahun (perkiraan)" in excinfo.value.message_dict["held_on"][0]
+
+
+# typed_precision -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [
+        pytest.param(D(2026, 12, 3), DatePrecision.UNKNOWN, DatePrecision.DAY, id="date-left-unknown-is-a-day"),
+        pytest.param(D(2026, 12, 3), "", DatePrecision.DAY, id="date-left-empty-is-a-day"),
+        pytest.param("2026-12-03", None, DatePrecision.DAY, id="text-left-empty-is-a-day"),
+        *[pytest.param(D(2012, 12, 31), p, p, id=f"{p}-kept") for p in YEAR_PRECISIONS],
+        pytest.param(D(2012, 5, 31), DatePrecision.MONTH, DatePrecision.MONTH, id="month-kept"),
+        pytest.param(None, DatePrecision.UNKNOWN, DatePrecision.UNKNOWN, id="nothing-typed-stays-unknown"),
+        pytest.param(None, DatePrecision.YEAR, DatePrecision.YEAR, id="precision-without-date-kept-for-validation"),
+        pytest.param("", "", DatePrecision.UNKNOWN, id="empty-is-unknown"),
+    ],
+)
+def test_typed_precision(value, precision, expected):
+    assert typed_precision(value, precision) == expected

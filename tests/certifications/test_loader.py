@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, SeedRecord
 from certifications.dates import DatePrecision
+from certifications.loader import parse_approximate
 from certifications.models import Ceremony, Certificate, CertificationBody, ClauseSet, Programme, Standard
 from tests.admin_forms import change_form_data
 from tests.factories import CertificationBodyFactory, RoleUserFactory
@@ -622,3 +624,31 @@ def test_an_old_database_without_edit_history_gains_no_duplicate_certificate():
     assert Certificate.objects.count() == 44
     assert f"sertifikat: 1 {KEPT_CHANGED}" in output
     assert Certificate.objects.get(agency__slug=PLACEHOLDER).number == "QMS/0042/2012"
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "expected"),
+    [
+        pytest.param("2012-05-14", "", (datetime.date(2012, 5, 14), "day"), id="full-date-without-precision"),
+        pytest.param("2012-05-14", "unknown", (datetime.date(2012, 5, 14), "day"), id="full-date-marked-unknown"),
+        pytest.param("2012", "about_year", (datetime.date(2012, 12, 31), "about_year"), id="year-kept"),
+        pytest.param("2012-05", "month", (datetime.date(2012, 5, 31), "month"), id="month-kept"),
+        pytest.param("", "", (None, "unknown"), id="nothing"),
+    ],
+)
+def test_a_full_date_in_the_file_means_that_day_as_in_the_admin(text, precision, expected):
+    parsed = parse_approximate(text, precision, where="baris 2")
+    assert (parsed.value, parsed.precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "message"),
+    [
+        pytest.param("2012", "", "ketelitian tanggal '' tidak dikenal", id="year-needs-its-precision"),
+        pytest.param("2012", "unknown", "diisi, padahal ketelitiannya 'unknown'", id="year-marked-unknown"),
+        pytest.param("2012-05-14", "year", "tidak berbentuk YYYY", id="full-date-at-year-precision"),
+    ],
+)
+def test_a_date_short_of_a_day_still_needs_its_precision(text, precision, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_approximate(text, precision, where="baris 2")

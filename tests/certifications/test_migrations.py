@@ -1,4 +1,5 @@
-"""Migrations 0007 (the day each finding was raised; stops on a finding due before it) and 0008 (returned findings).
+"""Migrations 0007 (the day each finding was raised; stops on a finding due before it), 0009 (returned
+findings) and 0010 (the timelines of agencies holding a certificate without an expiry).
 
 Each test migrates the test database itself (real schema, real CHECK) and leaves it migrated
 to the latest state for the tests after it.
@@ -127,3 +128,56 @@ def test_open_findings_that_once_had_an_action_proposed_are_marked_returned(at_l
         findings.filter(pk=sent_back.pk).update(
             status="action_proposed", corrective_action="x", action_proposed_on=D(2026, 2, 2)
         )
+
+
+# Migration 0010: an agency holding a certificate without an expiry has an unknown validity ---------
+
+VALIDITY_BEFORE = ("certifications", "0009_finding_returned")
+VALIDITY_AFTER = ("certifications", "0010_certificate_validity_unknown")
+LAST = D(9999, 12, 31)
+
+
+def add_certificate(apps, slug, *, expires_on):
+    agency = apps.get_model("agencies", "Agency").objects.create(
+        slug=slug, name=slug, kind="department", source="uji migrasi"
+    )
+    standard, _ = apps.get_model("certifications", "Standard").objects.get_or_create(
+        code="ISO 9001:2008", defaults={"title": "ISO 9001:2008", "source": "uji", "certificates_valid_until": None}
+    )
+    apps.get_model("certifications", "Certificate").objects.create(
+        agency=agency,
+        standard=standard,
+        issued_on=D(2013, 1, 2),
+        issued_precision="day",
+        expires_on=expires_on,
+        expires_precision="day" if expires_on else "unknown",
+        source="uji migrasi",
+    )
+    return agency
+
+
+def stretch_rows(apps, agency):
+    rows = apps.get_model("certifications", "StatusStretch").objects.filter(agency=agency.pk).order_by("starts_on")
+    return list(rows.values_list("starts_on", "ends_on", "status"))
+
+
+def test_the_timelines_of_agencies_without_an_expiry_are_rebuilt_and_others_left(at_latest):
+    old = migrate([VALIDITY_BEFORE])
+    open_ended = add_certificate(old, "tanpa-kedaluwarsa", expires_on=None)
+    dated = add_certificate(old, "dengan-kedaluwarsa", expires_on=D(2016, 1, 1))
+    stretches = old.get_model("certifications", "StatusStretch").objects
+    # As the rule before this migration stored them (no signals run on historical models).
+    stretches.create(agency_id=open_ended.pk, starts_on=D(1, 1, 1), ends_on=D(2013, 1, 1), status="not_yet")
+    stretches.create(agency_id=open_ended.pk, starts_on=D(2013, 1, 2), ends_on=LAST, status="expired")
+    # A deliberately odd row: only the agencies concerned are rebuilt.
+    stretches.create(agency_id=dated.pk, starts_on=D(1, 1, 1), ends_on=LAST, status="not_yet")
+
+    new = migrate([VALIDITY_AFTER])
+    assert stretch_rows(new, open_ended) == [
+        (D(1, 1, 1), D(2013, 1, 1), "not_yet"),
+        (D(2013, 1, 2), LAST, "validity_unknown"),
+    ]
+    assert stretch_rows(new, dated) == [(D(1, 1, 1), LAST, "not_yet")]
+
+    back = migrate([VALIDITY_BEFORE])
+    assert stretch_rows(back, open_ended)[-1] == (D(2013, 1, 2), LAST, "expired")

@@ -25,6 +25,12 @@ def test_certified_and_not_certified_partition_the_agencies():
     assert list(certified) == [twice]  # once, though it holds two valid certificates
     assert certified.count() == 1
     assert list(selectors.not_certified(on=on)) == [expired, never]
+    # Issued, its expiry unknown: neither certified nor known not to be.
+    open_ended = AgencyFactory(name="D tanpa kedaluwarsa")
+    CertificateFactory(agency=open_ended, expires_on=None, expires_precision="unknown")
+    assert list(selectors.validity_unknown(on=on)) == [open_ended]
+    assert list(selectors.not_certified(on=on)) == [expired, never]
+    assert list(selectors.certified(on=on)) == [twice]
     assert selectors.certified(on=datetime.date(2010, 6, 1)).get() == expired
     assert Certificate.objects.valid(on=on).count() == 2
 
@@ -64,6 +70,8 @@ def test_with_status_names_every_status_in_one_query(django_assert_num_queries):
     CertificateFactory(agency=expired, issued_on=D(2009, 1, 1), expires_on=D(2011, 12, 31))
     never = AgencyFactory(name="E")
     reported = AgencyFactory(name="F", certification_reported=CertificationReport.NOT_CERTIFIED)
+    open_ended = AgencyFactory(name="G")
+    CertificateFactory(agency=open_ended, expires_on=None, expires_precision="unknown")
     with django_assert_num_queries(1):
         found = dict(selectors.with_status(on=D(2013, 6, 1)).values_list("pk", "status"))
     assert found == {
@@ -73,6 +81,7 @@ def test_with_status_names_every_status_in_one_query(django_assert_num_queries):
         expired.pk: AgencyStatus.EXPIRED,
         never.pk: AgencyStatus.UNKNOWN,
         reported.pk: AgencyStatus.NOT_YET,
+        open_ended.pk: AgencyStatus.VALIDITY_UNKNOWN,
     }
     by_status = selectors.with_status(on=D(2013, 6, 1)).filter(status=AgencyStatus.NOT_YET)
     assert list(by_status) == [reported]
@@ -103,6 +112,10 @@ def test_only_one_status_keeps_the_agencies_with_it(status):
     CertificateFactory(agency=AgencyFactory(), issued_on=D(2009, 1, 1), expires_on=D(2011, 12, 31))
     AgencyFactory()
     AgencyFactory(certification_reported=CertificationReport.NOT_CERTIFIED)
+    CertificateFactory(agency=AgencyFactory(), expires_on=None, expires_precision="unknown")
+    CertificateFactory(
+        agency=AgencyFactory(), status=Certificate.Status.WITHDRAWN, status_changed_on=D(2013, 2, 1), status_reason="U"
+    )
     # Reported uncertified, but the records show a certificate from 2014: not yet on the day.
     CertificateFactory(
         agency=AgencyFactory(certification_reported=CertificationReport.NOT_CERTIFIED),
@@ -112,6 +125,7 @@ def test_only_one_status_keeps_the_agencies_with_it(status):
     on = D(2013, 6, 1)
     every = dict(selectors.with_status(on=on).values_list("pk", "status"))
     kept = set(selectors.with_status(on=on, only=status).values_list("pk", flat=True))
+    assert kept  # each status has its agency here
     assert kept == {pk for pk, found in every.items() if found == status}
     counts = selectors.status_counts(on=on)
     assert counts[status] == len(kept)
@@ -129,23 +143,26 @@ def test_membership_counts_the_members_on_the_day_by_what_is_known():
     CertificateFactory(agency=lapsed, issued_on=D(2009, 1, 1), expires_on=D(2011, 12, 31))
     reported = AgencyFactory(certification_reported=CertificationReport.NOT_CERTIFIED, member=False)
     unknown = AgencyFactory(member=False)
+    open_ended = AgencyFactory(member=False)
+    CertificateFactory(agency=open_ended, expires_on=None, expires_precision="unknown")
     merged = AgencyFactory(member=False)
     CertificateFactory(agency=merged)
     AgencyFactory(member=False)  # in the register, not in the programme: never counted
-    for agency in (named_certified, placeholder_certified, lapsed, reported, unknown):
+    for agency in (named_certified, placeholder_certified, lapsed, reported, unknown, open_ended):
         ProgrammeMemberFactory(programme=programme, agency=agency)
     ProgrammeMemberFactory(programme=programme, agency=merged, ends_on=D(2013, 3, 31))
     found = selectors.membership(programme, on=D(2013, 6, 1))
-    assert (found.members, found.named, found.certified, found.not_certified, found.unknown, found.unlisted) == (
-        5,
-        4,
-        2,
-        2,
-        1,
-        5,
-    )
+    assert (
+        found.members,
+        found.named,
+        found.certified,
+        found.validity_unknown,
+        found.not_certified,
+        found.unknown,
+        found.unlisted,
+    ) == (6, 5, 2, 1, 2, 1, 4)
     before = selectors.membership(programme, on=D(2013, 3, 31))
-    assert (before.members, before.certified) == (6, 3)
+    assert (before.members, before.certified) == (7, 3)
     assert programme.progress(on=D(2013, 3, 31)).certified == 3
     assert programme.progress(on=D(2013, 6, 1)).certified == 2
 

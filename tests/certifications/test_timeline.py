@@ -25,10 +25,12 @@ from certifications.timeline import (
     in_cycle,
     in_cycle_on,
     is_valid,
+    is_validity_unknown,
     standing_on,
     stretches,
     valid_on,
     valid_stretch,
+    validity_unknown_on,
 )
 from tests.factories import AgencyFactory, CertificateFactory, StandardFactory
 
@@ -65,11 +67,27 @@ def test_the_standard_end_cuts_the_validity_short():
     assert certificate_state(cert, D(2020, 1, 1)) == CertificateState.STANDARD_LAPSED
 
 
-def test_unknown_dates_never_count():
+def test_unknown_dates_never_count_as_valid():
     for cert in (facts(issued=None), facts(expires=None)):
         assert valid_stretch(cert) is None
         assert not is_valid(cert, D(2013, 1, 1))
-        assert certificate_state(cert, D(2013, 1, 1)) == CertificateState.UNKNOWN
+    assert certificate_state(facts(issued=None), D(2013, 1, 1)) == CertificateState.UNKNOWN
+    assert not is_validity_unknown(facts(issued=None, expires=None), D(2013, 1, 1))
+
+
+def test_an_issued_certificate_without_expiry_has_an_unknown_validity_until_something_ends_it():
+    cert = facts(expires=None)
+    assert certificate_state(cert, D(2012, 5, 13)) == CertificateState.NOT_YET_VALID
+    assert not is_validity_unknown(cert, D(2012, 5, 13))
+    for day in (D(2012, 5, 14), D(2018, 9, 15)):
+        assert is_validity_unknown(cert, day)
+        assert certificate_state(cert, day) == CertificateState.VALIDITY_UNKNOWN
+    # Its standard's end, a suspension or a withdrawal decide.
+    assert not is_validity_unknown(cert, D(2018, 9, 16))
+    assert certificate_state(cert, D(2018, 9, 16)) == CertificateState.STANDARD_LAPSED
+    suspended = facts(expires=None, status=SUSPENDED, changed=D(2013, 6, 1))
+    assert is_validity_unknown(suspended, D(2013, 5, 31)) and not is_validity_unknown(suspended, D(2013, 6, 1))
+    assert certificate_state(suspended, D(2013, 6, 1)) == CertificateState.SUSPENDED
 
 
 def test_a_suspension_ends_the_validity_the_day_before_and_stays_in_the_cycle():
@@ -113,8 +131,23 @@ def test_a_valid_certificate_wins_and_suspended_wins_over_withdrawn():
     assert standing_on([renewed], D(2013, 1, 1), reported=reported) == Standing(AgencyStatus.CERTIFIED)
 
 
-def test_a_certificate_with_unknown_expiry_makes_its_agency_expired_not_certified():
-    assert standing_on([facts(expires=None)], D(2013, 1, 1)) == Standing(AgencyStatus.EXPIRED)
+def test_a_certificate_with_unknown_expiry_gives_its_agency_an_unknown_validity_not_expired():
+    open_ended = facts(expires=None)
+    assert standing_on([open_ended], D(2013, 1, 1)) == Standing(AgencyStatus.VALIDITY_UNKNOWN)
+    # A valid certificate decides; an ended one beside it does not, though its reason is told.
+    renewed = facts(issued=D(2012, 1, 1), expires=D(2014, 12, 31))
+    assert standing_on([open_ended, renewed], D(2013, 1, 1)) == Standing(AgencyStatus.CERTIFIED)
+    old = facts(issued=D(2008, 1, 1), expires=D(2010, 12, 31), status=WITHDRAWN, changed=D(2010, 1, 1))
+    assert standing_on([open_ended, old], D(2013, 1, 1)) == Standing(
+        AgencyStatus.VALIDITY_UNKNOWN, expired=True, withdrawn=True
+    )
+    # Once its standard ends, nothing is left unknown: it lapsed.
+    assert standing_on([open_ended], D(2018, 9, 16)) == Standing(AgencyStatus.EXPIRED, standard_lapsed=True)
+    assert stretches([open_ended]) == [
+        Stretch(FIRST_DAY, D(2012, 5, 13), Standing(AgencyStatus.NOT_YET)),
+        Stretch(D(2012, 5, 14), D(2018, 9, 15), Standing(AgencyStatus.VALIDITY_UNKNOWN)),
+        Stretch(D(2018, 9, 16), LAST_DAY, Standing(AgencyStatus.EXPIRED, standard_lapsed=True)),
+    ]
 
 
 # Random histories: the store equals the rule ------------------------------------------------
@@ -226,6 +259,8 @@ def test_on_random_histories_the_stored_timeline_equals_the_rule(seed):
         }
     for day in sorted(days):
         valid = set(Certificate.objects.filter(valid_on(day)).values_list("pk", flat=True))
+        unknown = set(Certificate.objects.filter(validity_unknown_on(day)).values_list("pk", flat=True))
+        assert unknown == {c.pk for c in certificates if is_validity_unknown(CertificateFacts.of(c), day)}, day
         cycling = set(Certificate.objects.filter(in_cycle_on(day)).values_list("pk", flat=True))
         assert valid == {c.pk for c in certificates if is_valid(CertificateFacts.of(c), day)}, day
         assert cycling == {c.pk for c in certificates if in_cycle(CertificateFacts.of(c), day)}, day

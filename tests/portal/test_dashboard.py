@@ -87,7 +87,7 @@ def test_the_target_is_read_as_what_the_records_show(client, loaded, day):
         assert "tidak ada catatan" not in basis
     assert "Portal mencatat 45 dari 83 SKPD itu; 10 di antaranya dikenal namanya menurut sumber." in html
     # Dinas Kesehatan: no source says whether it was certified.
-    assert counts(html) == {"certified": 44, "not_certified": 0, "unknown": 1, "unlisted": 38}
+    assert counts(html) == {"certified": 44, "validity_unknown": 0, "not_certified": 0, "unknown": 1, "unlisted": 38}
 
 
 @pytest.mark.parametrize("query", [{}, {"per": "2013-12-31"}])
@@ -203,6 +203,23 @@ def test_before_the_deadline_it_leads_with_today(client):
     assert "Batas waktu tinggal" in html
     assert "Mengapa angka hari ini" not in html
     assert 'data-testid="stale"' not in html
+
+
+def test_the_breakdown_counts_a_certificate_without_expiry_as_validity_unknown(client):
+    """Neither certified nor known not to be: its own line, and the target's other counts untouched."""
+    today = timezone.localdate()
+    CertificateFactory(
+        standard=iso_2015(),
+        issued_on=today - datetime.timedelta(days=10),
+        expires_on=today + datetime.timedelta(days=1000),
+    )
+    CertificateFactory(
+        standard=iso_2015(), issued_on=today - datetime.timedelta(days=10), expires_on=None, expires_precision="unknown"
+    )
+    ProgrammeFactory(deadline=today + datetime.timedelta(days=400), target_agencies=10)
+    html = client.get("/").content.decode()
+    assert counts(html) == {"certified": 1, "validity_unknown": 1, "not_certified": 0, "unknown": 0, "unlisted": 8}
+    assert "masa berlaku tidak diketahui: sertifikat terbit, tanggal kedaluwarsanya tidak diketahui" in html
 
 
 def test_attention_lists_suspended_withdrawn_and_expiring(client):

@@ -64,6 +64,7 @@ def assert_bad_parameter(response, parameter: str) -> None:
     assert f"<code>{parameter}</code>" in html(response)
 
 
+RSKIA = "Rumah Sakit Khusus Ibu dan Anak"
 ARSIP = "Kantor Perpustakaan dan Arsip Daerah"
 
 
@@ -90,6 +91,13 @@ def one_of_each():
         issued_on=D(2009, 1, 1),
         expires_on=D(2011, 12, 31),
     ).agency
+    # Issued in 2013; nobody knows its expiry.
+    validity_unknown = CertificateFactory(
+        agency=AgencyFactory(name=RSKIA, kind=Agency.Kind.HOSPITAL),
+        issued_on=D(2013, 1, 2),
+        expires_on=None,
+        expires_precision="unknown",
+    ).agency
     not_yet = AgencyFactory(
         name="Sekretariat Daerah",
         short_name="Setda",
@@ -99,6 +107,7 @@ def one_of_each():
     unknown = AgencyFactory(name=ARSIP, kind=Agency.Kind.OFFICE)
     return {
         AgencyStatus.CERTIFIED: certified,
+        AgencyStatus.VALIDITY_UNKNOWN: validity_unknown,
         AgencyStatus.SUSPENDED: suspended,
         AgencyStatus.WITHDRAWN: withdrawn,
         AgencyStatus.EXPIRED: expired,
@@ -117,6 +126,7 @@ def test_register_shows_every_agency_with_kind_and_status_in_words(client, one_o
     page = html(response)
     labels = (
         "bersertifikat",
+        "masa berlaku tidak diketahui",
         "dibekukan",
         "dicabut",
         "tidak berlaku lagi",
@@ -125,10 +135,10 @@ def test_register_shows_every_agency_with_kind_and_status_in_words(client, one_o
     )
     for label in labels:
         assert f">{label}</span>" in page
-    for kind in ("Dinas", "Badan", "Kecamatan", "Puskesmas", "Sekretariat", "Kantor"):
+    for kind in ("Dinas", "Badan", "Kecamatan", "Puskesmas", "Sekretariat", "Kantor", "Rumah sakit"):
         assert f"<td>{kind}</td>" in page
     assert '<span class="short-name">(BKD)</span>' in page
-    assert "6 SKPD ditemukan." in page
+    assert "7 SKPD ditemukan." in page
 
 
 def test_on_the_deadline_the_initial_load_shows_44_certified(client, loaded):
@@ -151,6 +161,7 @@ def test_today_the_initial_load_shows_none_certified_and_44_no_longer_valid(clie
     response = client.get(REGISTER)
     assert summary(response) == {
         "certified": 0,
+        "validity_unknown": 0,
         "suspended": 0,
         "withdrawn": 0,
         "expired": 44,
@@ -291,15 +302,16 @@ BKD, DISBUD, COBLONG, GARUDA, SETDA = (
 @pytest.mark.parametrize(
     ("key", "expected"),
     [
-        ("", [BKD, DISBUD, ARSIP, COBLONG, GARUDA, SETDA]),
-        ("nama", [BKD, DISBUD, ARSIP, COBLONG, GARUDA, SETDA]),
-        ("-nama", [SETDA, GARUDA, COBLONG, ARSIP, DISBUD, BKD]),
-        # Kinds in the order of the SKPD register: sekretariat, dinas, badan, kantor, ..., kecamatan, ..., puskesmas.
-        ("jenis", [SETDA, DISBUD, BKD, ARSIP, COBLONG, GARUDA]),
-        ("-jenis", [GARUDA, COBLONG, ARSIP, BKD, DISBUD, SETDA]),
-        # Statuses from certified through suspended, withdrawn, expired and not yet to unknown.
-        ("status", [DISBUD, BKD, COBLONG, GARUDA, SETDA, ARSIP]),
-        ("-status", [ARSIP, SETDA, GARUDA, COBLONG, BKD, DISBUD]),
+        ("", [BKD, DISBUD, ARSIP, COBLONG, GARUDA, RSKIA, SETDA]),
+        ("nama", [BKD, DISBUD, ARSIP, COBLONG, GARUDA, RSKIA, SETDA]),
+        ("-nama", [SETDA, RSKIA, GARUDA, COBLONG, ARSIP, DISBUD, BKD]),
+        # Kinds in the order of the SKPD register: sekretariat, dinas, badan, kantor, ..., kecamatan, rumah
+        # sakit, puskesmas.
+        ("jenis", [SETDA, DISBUD, BKD, ARSIP, COBLONG, RSKIA, GARUDA]),
+        ("-jenis", [GARUDA, RSKIA, COBLONG, ARSIP, BKD, DISBUD, SETDA]),
+        # Statuses from certified through validity unknown, suspended, withdrawn, expired and not yet to unknown.
+        ("status", [DISBUD, RSKIA, BKD, COBLONG, GARUDA, SETDA, ARSIP]),
+        ("-status", [ARSIP, SETDA, GARUDA, COBLONG, BKD, RSKIA, DISBUD]),
     ],
 )
 def test_sort_keys(client, one_of_each, key, expected):
@@ -537,6 +549,26 @@ def test_agency_page_status_on_the_day(client, one_of_each):
     today = client.get(agency.get_absolute_url())
     assert "Status hari ini" in html(today)
     assert "Lihat keadaan hari ini" not in html(today)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words", "why"),
+    [
+        ("", "masa berlaku tidak diketahui", "tanggal kedaluwarsanya tidak diketahui"),
+        ("/en", "validity unknown", "its expiry date is unknown"),
+    ],
+)
+def test_agency_page_with_a_certificate_of_unknown_expiry_says_its_validity_is_unknown(client, prefix, words, why):
+    """Never silently "no longer valid": the agency's status, the certificate's state and its expiry say so."""
+    agency = CertificateFactory(issued_on=D(2013, 1, 2), expires_on=None, expires_precision="unknown").agency
+    response = client.get(f"{prefix}/skpd/{agency.slug}/", {"per": DAY})
+    assert response.context["agency"].status == AgencyStatus.VALIDITY_UNKNOWN
+    page = html(response)
+    assert f'<span class="status status-validity_unknown">{words}</span>' in page
+    assert f'<span class="state state-validity_unknown">{words}</span>' in page
+    assert re.search(rf"<dt>[^<]+</dt><dd>{words}</dd>", page)  # valid until: the expiry
+    assert why in page.split('data-testid="status-why">', 1)[1].split("</p>", 1)[0]
+    assert "status-expired" not in page and "state-expired" not in page
 
 
 def test_agency_page_certificate_history(client):

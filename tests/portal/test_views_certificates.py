@@ -225,6 +225,18 @@ def test_a_certificate_with_unknown_dates_is_not_called_valid(client):
     assert html.count("tidak diketahui") >= 2  # issued and expiry
 
 
+def test_a_certificate_issued_without_an_expiry_has_an_unknown_validity(client):
+    CertificateFactory(
+        number="V-1", standard=iso_2015(), issued_on=D(2019, 1, 10), expires_on=None, expires_precision="unknown"
+    )
+    response = check(client, nomor="V-1")
+    assert states(response) == [CertificateState.VALIDITY_UNKNOWN]
+    html = html_of(response)
+    assert "<strong>Masa berlaku tidak diketahui</strong>" in html
+    assert "terbit 10 Jan. 2019, tetapi tanggal kedaluwarsanya tidak diketahui" in html
+    assert "<dt>Berlaku sampai</dt><dd>masa berlaku tidak diketahui</dd>" in html
+
+
 def test_approximate_dates_are_shown_as_known_never_as_31_december(client):
     CertificateFactory(
         number="A-1",
