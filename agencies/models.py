@@ -202,7 +202,7 @@ class Agency(models.Model):
         blank=True,
         related_name="represented_agencies",
         help_text=_(
-            "Akun wakil manajemen mutu SKPD ini. Mereka melihat audit dan temuan SKPD ini saja "
+            "Akun wakil manajemen SKPD ini. Mereka melihat audit dan temuan SKPD ini saja "
             "dan menjawab temuannya; akunnya perlu grup 'Wakil manajemen SKPD'."
         ),
     )

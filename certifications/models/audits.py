@@ -253,7 +253,7 @@ class Finding(models.Model):
         verbose_name=_("audit"),
         on_delete=models.PROTECT,
         related_name="findings",
-        help_text=_("Audit yang menemukan."),
+        help_text=_("Audit yang menghasilkan temuan ini."),
     )
     # No model choices: "7.1" is a different clause in each standard. clean() checks the
     # number against the audit's standard; the CHECK admits only numbers of a known list.

@@ -95,15 +95,21 @@ def test_the_deadline_page_keeps_the_deadline_lists(client, events_today):
 def test_in_english_the_lists_are_todays_and_say_so(client, events_today):
     html = client.get("/en/").content.decode()
     assert '<html lang="en">' in html
-    suspended, expiring = attention(html)
-    assert suspended.endswith("3 December 2026")
-    assert "Dinas Dibekukan Hari Ini</a> — suspended" in attention(html)[suspended]
-    assert expiring.endswith("3 December 2026")
-    assert "Audits and findings up to 3 December 2026" in section(html, "audits-heading")
+    lists = attention(html)
+    assert list(lists) == [
+        "Certificates suspended or withdrawn as of 3 December 2026",
+        "Certificates ending within 90 days of 3 December 2026",
+    ]
+    suspended = lists["Certificates suspended or withdrawn as of 3 December 2026"]
+    assert "Dinas Dibekukan Hari Ini</a> — suspended" in suspended
+    audits = section(html, "audits-heading")
+    assert "Audits and findings up to 3 December 2026" in audits
+    assert "<caption>Audit findings by category as of 3 December 2026</caption>" in audits
     assert '<a href="/en/?per=2013-12-31" class="screen-only" data-testid="deadline-link">' in html
+    assert "See the status at the deadline, 31 December 2013" in html
     deadline = client.get("/en/", {"per": "2013-12-31"}).content.decode()
-    assert attention(deadline)[next(iter(attention(deadline)))] == "<p>None.</p>"
-    assert "Audits and findings up to 31 December 2013" in section(deadline, "audits-heading")
+    assert attention(deadline)["Certificates suspended or withdrawn as of 31 December 2013"] == "<p>None.</p>"
+    assert "No audit is recorded up to 31 December 2013." in section(deadline, "audits-heading")
 
 
 def test_after_midnight_in_bandung_the_default_page_is_the_new_day(client, events_today, monkeypatch):
