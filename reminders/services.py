@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import ngettext
 
+from bandung_iso.display import person_name
 from bandung_iso.roles import Role
 from certifications.duties import Duties, Duty, DutyKey, plan_duties
 from certifications.notice import finding_reminder_due
@@ -181,7 +182,7 @@ def _compose(message: Message, *, on: datetime.date, base_url: str) -> tuple[str
     body = render_to_string(
         "reminders/reminder_email.txt",
         {
-            "name": user.get_full_name() or user.username,
+            "name": person_name(user),
             "day": formats.date_format(on, "DATE_FORMAT"),
             "sections": message.sections,
             "base_url": base_url.rstrip("/"),

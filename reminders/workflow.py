@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from bandung_iso.display import person_name
 from bandung_iso.roles import Role
 from certifications import signals
 from certifications.models import Finding, FindingStatus
@@ -90,7 +91,7 @@ def _mail(user, finding: Finding, words, **kwargs) -> None:
         body = render_to_string(
             "reminders/workflow_email.txt",
             {
-                "name": user.get_full_name() or user.username,
+                "name": person_name(user),
                 "text": text,
                 "item": item,
                 "link": f"{portal_base_url().rstrip('/')}{item.path}",
