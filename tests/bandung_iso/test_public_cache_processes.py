@@ -245,7 +245,7 @@ def test_an_edit_through_one_process_is_seen_at_once_through_the_other(two_serve
     assert shipped["kind"] == "department"
     fields = [(name, value) for name, value in form_fields(form_page, "agency_form") if name not in ("name", "kind")]
     response, html = staff.request(
-        "POST", change_url, [*fields, ("name", renamed), ("kind", "other"), ("_save", "Simpan")]
+        "POST", change_url, [*fields, ("name", renamed), ("kind", "other"), ("address", "keep"), ("_save", "Simpan")]
     )
     assert response.status == 302, re.findall(r'<ul class="errorlist.*?</ul>', html, re.S) or html[:2000]
 
