@@ -170,25 +170,26 @@ def audits_due_queryset(*, on: datetime.date):
     )
 
 
+def _findings_duty(key: str, label: Label, findings: list[Finding], detail: str = "") -> Duty:
+    """A group of findings, linked to the findings list's "tugas saya" filter for the same group."""
+    return Duty(key, label, len(findings), _task_url("finding", key), tuple(findings), detail)
+
+
 def _representative_duties(findings: list[Finding], agencies: set[int], *, on) -> list[Duty]:
     mine = [finding for finding in findings if finding.audit.agency_id in agencies]
     to_answer = [f for f in mine if f.status == FindingStatus.OPEN and not f.returned]
     returned = [f for f in mine if f.status == FindingStatus.OPEN and f.returned]
     return [
-        Duty(
+        _findings_duty(
             DutyKey.TO_ANSWER,
             Label(_("Temuan SKPD yang Anda wakili yang perlu dijawab")),
-            len(to_answer),
-            _task_url("finding", DutyKey.TO_ANSWER),
-            tuple(to_answer),
+            to_answer,
             _overdue_detail(to_answer, on),
         ),
-        Duty(
+        _findings_duty(
             DutyKey.RETURNED,
             Label(_("Temuan yang dikembalikan pemverifikasi: tindakan korektif perlu diperbaiki")),
-            len(returned),
-            _task_url("finding", DutyKey.RETURNED),
-            tuple(returned),
+            returned,
             _overdue_detail(returned, on),
         ),
     ]
@@ -201,12 +202,8 @@ def _lead_duties(user_id: int, findings: list[Finding], audits: list[Audit], *, 
     own_audits = [audit for audit in audits if audit.lead_auditor_id == user_id]
     late_audits = sum(1 for audit in own_audits if audit.last_day < on)
     return [
-        Duty(
-            DutyKey.TO_VERIFY,
-            Label(_("Temuan yang menunggu verifikasi Anda sebagai ketua auditor")),
-            len(to_verify),
-            _task_url("finding", DutyKey.TO_VERIFY),
-            tuple(to_verify),
+        _findings_duty(
+            DutyKey.TO_VERIFY, Label(_("Temuan yang menunggu verifikasi Anda sebagai ketua auditor")), to_verify
         ),
         Duty(
             DutyKey.AUDITS_DUE,
@@ -219,13 +216,7 @@ def _lead_duties(user_id: int, findings: list[Finding], audits: list[Audit], *, 
             tuple(own_audits),
             str(_("%(count)d lewat tanggalnya") % {"count": late_audits}) if late_audits else "",
         ),
-        Duty(
-            DutyKey.OVERDUE_LED,
-            Label(_("Temuan audit yang Anda pimpin yang lewat batas waktu")),
-            len(overdue),
-            _task_url("finding", DutyKey.OVERDUE_LED),
-            tuple(overdue),
-        ),
+        _findings_duty(DutyKey.OVERDUE_LED, Label(_("Temuan audit yang Anda pimpin yang lewat batas waktu")), overdue),
     ]
 
 

@@ -1,8 +1,11 @@
 import os
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
+from tests.migrations import migrate
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +62,10 @@ CHROMIUM_FLAGS = [
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a browser that Playwright downloads."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def at_latest(transactional_db):
+    """For the tests of data migrations: leaves the database migrated to the latest state after the test."""
+    yield
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -8,12 +8,12 @@ import datetime
 import importlib
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 
 from agencies.models import AgencyKind
 from portal.forms.agencies import KINDS_BY_PARAMETER
 from portal.models import FigureChange
+from tests.migrations import migrate
 
 BEFORE = ("agencies", "0003_quality_representatives_and_history")
 AFTER = ("agencies", "0004_english_kind_values")
@@ -45,21 +45,6 @@ EXPECTED = {
     "lainnya": "other",
     "tidak_diketahui": "unknown",
 }
-
-
-def migrate(target):
-    """Migrate the test database to ``target`` (a list of nodes); the models as they were then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(target)
-    executor.loader.build_graph()
-    return executor.loader.project_state(target).apps
-
-
-@pytest.fixture
-def at_latest(transactional_db):
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 def add_agencies(apps, kinds):

@@ -8,27 +8,13 @@ to the latest state for the tests after it.
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from tests.migrations import migrate
 
 BEFORE = ("certifications", "0006_certificate_interpretation")
 AFTER = ("certifications", "0007_finding_raised_on")
 D = datetime.date
-
-
-def migrate(target):
-    """Migrate the test database to ``target`` (a list of nodes); the models as they were then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(target)
-    executor.loader.build_graph()
-    return executor.loader.project_state(target).apps
-
-
-@pytest.fixture
-def at_latest(transactional_db):
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 def add_audit(apps, *, starts_on, ends_on):
