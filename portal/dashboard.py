@@ -10,11 +10,11 @@ from certifications import selectors
 from certifications.cycle import lapsing_standard_agencies
 from certifications.models import Audit, Ceremony, Certificate, FindingGrade, Programme, Progress, Standard
 from certifications.notice import EXPIRY_NOTICE_DAYS, STANDARD_END_NOTICE_DAYS
-from certifications.timeline import REASONS
 
 from . import figures
 from .charts import BarChart, LineChart, bar_chart, line_chart
 from .params import AsOf
+from .progress import progress_from, wanted_for
 
 ATTENTION_ROWS = 10
 STALE_AFTER_DAYS = 365
@@ -106,8 +106,8 @@ def series_days(*, since: datetime.date | None, until: datetime.date) -> list[da
 
 def _wanted(*, days: list, report_days: list, kinds: list, day: datetime.date) -> list[tuple[str, datetime.date]]:
     """Every figure the page shows, each with its day."""
-    wanted = [("certified", each) for each in days + report_days]
-    wanted += [(name, each) for each in report_days for name in (*REASONS, "troubled")]
+    wanted = [("certified", each) for each in days] + wanted_for(report_days)
+    wanted += [("troubled", each) for each in report_days]
     wanted += [(f"certified:{kind}", day) for kind in kinds]
     wanted += [
         (key, day)
@@ -188,8 +188,7 @@ def build(programme: Programme, *, today: datetime.date, as_of: AsOf) -> Dashboa
     got = dict(zip(wanted, figures.values(wanted), strict=True))  # one query
 
     def progress(on: datetime.date) -> Progress:
-        reasons = {name: got[name, on] for name in REASONS}
-        return Progress(on=on, target=programme.target_agencies, certified=got["certified", on], **reasons)
+        return progress_from(programme, got, on)
 
     kind_rows = _kind_rows(constants, got, day)
     expiring = Certificate.objects.expiring(on=day, within_days=EXPIRY_NOTICE_DAYS).select_related("agency", "standard")
